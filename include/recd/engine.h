@@ -1,0 +1,102 @@
+// Engine: recd embedded in a process. It owns the store of record (RocksDB), the online state
+// (shopper histories, counters, trending) and the current model snapshot, and answers
+// recommendation requests. The HTTP server and the CLI are thin adapters around it.
+//
+// Thread safety: every method may be called from any thread concurrently. Ingest returns only
+// after the events are durable (WAL synced) and applied to the online state, so a request that
+// starts after Ingest returned sees them. Model snapshots are immutable and swapped atomically;
+// readers never block on training.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "recd/event.h"
+#include "recd/item.h"
+#include "recd/options.h"
+#include "recd/status.h"
+
+namespace recd {
+
+struct RecommendRequest {
+  std::string user_key;     // may be unknown: cold shoppers get popular items
+  std::string session_key;  // optional: the live session, used when user_key is empty
+  int n = 0;                // 0: Options::default_n
+  std::string category;     // optional category path filter
+  std::vector<std::string> exclude;  // item keys never to return
+};
+
+struct Recommendation {
+  std::string item_key;
+  double score = 0;
+  std::string source;  // which candidate source proposed it: "itemknn", "popularity"
+  std::string reason;  // "because you viewed Blue Kettle", "popular in kitchen"
+};
+
+struct ModelInfo {
+  uint64_t version = 0;       // 0: no model trained yet
+  std::string spec;           // "itemknn(k=50,sim=cosine,shrink=10)"
+  int64_t built_at_ms = 0;
+  uint64_t events_used = 0;   // events in the store when the build started
+  uint64_t items = 0;
+  uint64_t neighbor_pairs = 0;
+  int64_t train_ms = 0;
+};
+
+struct EngineStats {
+  uint64_t events_total = 0;  // events in the store
+  uint64_t items = 0;         // item keys known (catalog or events)
+  uint64_t users = 0;
+  uint64_t sessions = 0;
+  uint64_t events_since_build = 0;
+};
+
+class Engine {
+ public:
+  // Opens (or creates) the data directory, restores all state from it and trains the first
+  // model if none can be restored. Returns IOError/Corruption if the store cannot be opened.
+  static Result<std::unique_ptr<Engine>> Open(const Options& options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Validates each event, stores the valid ones durably in one synced batch and applies them to
+  // the online state. Returns one Status per input event, in order: OK if stored, else
+  // InvalidArgument naming the field. Concurrent callers are committed together (group commit).
+  std::vector<Status> Ingest(std::vector<Event> events);
+
+  // Catalog. Upsert replaces an item's description whole. InvalidArgument on bad fields.
+  Status UpsertItems(std::vector<Item> items);
+  // Hides an item (it stays in history but is never recommended). NotFound if unknown.
+  Status HideItem(const std::string& item_key);
+  Result<Item> GetItem(const std::string& item_key) const;
+
+  Status UpsertUser(User user);
+  Result<User> GetUser(const std::string& user_key) const;
+
+  // Personalized list for a shopper from their live history and the current snapshot; cold
+  // shoppers fall back to popularity. Each entry says why it is there.
+  Result<std::vector<Recommendation>> Recommend(const RecommendRequest& request) const;
+  // Items most similar to `item_key`. NotFound if the item is unknown.
+  Result<std::vector<Recommendation>> Similar(const std::string& item_key, int n) const;
+  // Time-decayed popularity, optionally within a category.
+  Result<std::vector<Recommendation>> Popular(int n, const std::string& category) const;
+  // Items whose short-window activity most exceeds their long-window baseline.
+  Result<std::vector<Recommendation>> Trending(int n, const std::string& category) const;
+
+  // Rebuilds the model snapshot from the store. With wait=false it only asks the background
+  // trainer and returns at once.
+  Status Retrain(bool wait);
+  ModelInfo CurrentModel() const;
+  EngineStats Stats() const;
+  const Options& options() const;
+
+ private:
+  class Impl;
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace recd

@@ -1,0 +1,64 @@
+// Every tunable of recd, grouped by purpose, each with its default.
+//
+// The configuration file (TOML), environment variables (RECD_<SECTION>_<KEY>) and command-line
+// flags all write into this struct through one registry (src/config/config.h); docs/config.md is
+// generated from that registry and a test keeps the two identical.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "recd/event.h"
+
+namespace recd {
+
+struct Options {
+  // --- storage ---
+  std::string data_dir = "./data";  // the RocksDB directory, created if missing
+
+  // --- server ---
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free one
+  int http_threads = 2;                   // threads running the Beast I/O context
+  uint64_t max_body_bytes = 16u << 20;    // larger request bodies get 413
+
+  // --- events ---
+  // How much each event type says about a shopper's interest. A rating's weight is scaled by
+  // (value - 2.5) / 2.5, so 5 stars count +weight and half a star -0.8 * weight.
+  EventWeights event_weights = {
+      1.0,   // view
+      2.0,   // click
+      4.0,   // add_to_cart
+      -1.0,  // remove_from_cart
+      10.0,  // purchase
+      3.0,   // rating
+      5.0,   // favorite
+      -5.0,  // dislike
+      0.0,   // search (carries no item)
+  };
+  // Items a shopper had an event of these types with are not recommended to them again.
+  std::vector<EventType> exclude_types = {EventType::kPurchase, EventType::kDislike};
+  int64_t max_future_ms = 24LL * 3600 * 1000;  // timestamps further ahead than this are rejected
+
+  // --- online state ---
+  int history_size = 200;  // recent events kept per shopper for live scoring
+  double popularity_half_life_hours = 168;  // time decay of the popularity counters
+  double trending_short_half_life_hours = 6;  // "now" window of trending
+  double trending_long_half_life_hours = 168;  // baseline window of trending
+
+  // --- models ---
+  int knn_neighbors = 50;        // neighbours kept per item at build time
+  double knn_shrink = 10.0;      // shrinkage of cosine towards 0 for items with few shoppers
+  int knn_max_user_items = 500;  // most recent items per shopper used to build the table
+  double history_decay = 0.97;   // weight of the i-th most recent history event is decay^i
+
+  // --- training ---
+  int retrain_interval_seconds = 600;  // 0 disables the schedule
+  int retrain_min_new_events = 1;      // a scheduled retrain is skipped below this many new events
+
+  // --- recommendations ---
+  int default_n = 10;  // list length when the request names none
+  int max_n = 1000;    // longest list a request may ask for
+};
+
+}  // namespace recd

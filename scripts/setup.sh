@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages recd needs (when missing) and builds it in Release with CMake.
+# Sourced by run.sh and test.sh. RECD_WERROR=ON turns warnings into errors (CI sets it).
+set -euo pipefail
+
+RECD_PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config
+  librocksdb-dev libboost-dev libboost-system-dev libsimdjson-dev rapidjson-dev
+  libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
+  libgtest-dev libgmock-dev libbenchmark-dev zstd curl
+)
+
+recd_install_packages() {
+  local missing=()
+  for p in "${RECD_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then return 0; fi
+  echo "==> installing Debian packages: ${missing[*]}"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+recd_build() {
+  echo "==> building recd (Release)"
+  cmake --preset release -DRECD_WERROR="${RECD_WERROR:-OFF}" >/dev/null
+  cmake --build --preset release
+}

@@ -1,0 +1,210 @@
+// recd: the command-line entry point. Thin: it parses flags, builds Options through the config
+// registry and calls the engine, the server or the importers.
+//
+//   recd serve      --data-dir DIR --listen HOST:PORT [--config FILE] [--set key=value]...
+//   recd import     --data-dir DIR --format FORMAT PATH...
+//   recd retrain    --data-dir DIR
+//   recd recommend  --data-dir DIR --user USER [--session S] [--n N] [--category C]
+//   recd demo-shop  --out DIR [--items N] [--users N] [--sessions N] [--seed S]
+//   recd config-reference
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include "cli/demo_shop.h"
+#include "cli/import.h"
+#include "config/config.h"
+#include "recd/engine.h"
+#include "server/http_server.h"
+#include "server/json_codec.h"
+#include "server/routes.h"
+
+namespace recd::cli {
+namespace {
+
+struct CommonFlags {
+  std::string config_file;
+  std::string data_dir;
+  std::vector<std::string> sets;  // key=value
+};
+
+void AddCommon(CLI::App* cmd, CommonFlags* f) {
+  cmd->add_option("--config", f->config_file, "TOML configuration file (docs/config.md)");
+  cmd->add_option("--data-dir", f->data_dir, "data directory (storage.data_dir)");
+  cmd->add_option("--set", f->sets, "override one configuration key: --set key=value");
+}
+
+// Defaults < file < environment < flags.
+Status BuildOptions(const CommonFlags& f, Options* options) {
+  if (!f.config_file.empty()) RECD_RETURN_IF_ERROR(LoadConfigFile(f.config_file, options));
+  RECD_RETURN_IF_ERROR(ApplyEnvironment(options));
+  for (const std::string& kv : f.sets) {
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos) return Status::InvalidArgument("--set " + kv + ": expected key=value");
+    Status st = SetConfig(options, kv.substr(0, eq), kv.substr(eq + 1));
+    if (!st.ok()) return Status::InvalidArgument("--set " + kv + ": " + st.message());
+  }
+  if (!f.data_dir.empty()) options->data_dir = f.data_dir;
+  return Status::OK();
+}
+
+int Fail(const Status& st) {
+  std::fprintf(stderr, "recd: %s\n", st.ToString().c_str());
+  return st.IsInvalidArgument() ? 2 : 1;
+}
+
+Result<std::unique_ptr<Engine>> OpenEngine(const Options& options) {
+  Result<std::unique_ptr<Engine>> engine = Engine::Open(options);
+  if (!engine.ok() && engine.status().message().find("lock") != std::string::npos) {
+    return Status::IOError(engine.status().message() +
+                           " (is another recd process using this data directory?)");
+  }
+  return engine;
+}
+
+int Serve(const Options& options) {
+  // Block the stop signals in every thread; this one waits for them below.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  Api api;
+  HttpServer server([&api](const HttpRequest& req, HttpResponse& res) { api.Handle(req, res); },
+                    options.max_body_bytes);
+  Status st = server.Listen(options.listen);
+  if (!st.ok()) return Fail(st);
+  server.Start(options.http_threads);
+  const std::string host = options.listen.substr(0, options.listen.rfind(':'));
+  const std::string url = "http://" + host + ":" + std::to_string(server.port());
+  spdlog::info("listening on {} (restoring state from {})", url, options.data_dir);
+
+  Result<std::unique_ptr<Engine>> engine = OpenEngine(options);
+  if (!engine.ok()) {
+    server.Stop();
+    return Fail(engine.status());
+  }
+  api.SetEngine(engine->get());
+  EngineStats stats = (*engine)->Stats();
+  spdlog::info("ready: {} events, {} items, {} users; serving on {}", stats.events_total, stats.items,
+               stats.users, url);
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  spdlog::info("signal {} received, stopping", sig);
+  server.Stop();
+  return 0;
+}
+
+}  // namespace
+}  // namespace recd::cli
+
+int main(int argc, char** argv) {
+  using namespace recd;
+  using namespace recd::cli;
+  CLI::App app{"recd: a real-time recommendation engine for online shops"};
+  app.require_subcommand(1);
+
+  CommonFlags serve_flags;
+  std::string listen;
+  CLI::App* serve = app.add_subcommand("serve", "serve the HTTP API");
+  AddCommon(serve, &serve_flags);
+  serve->add_option("--listen", listen, "HOST:PORT (server.listen)");
+
+  CommonFlags import_flags;
+  std::string format;
+  std::vector<std::string> paths;
+  CLI::App* import = app.add_subcommand("import", "import events, a catalog or a dataset");
+  AddCommon(import, &import_flags);
+  import->add_option("--format", format, "input format")->required()->check(CLI::IsMember(ImportFormats()));
+  import->add_option("paths", paths, "files or dataset directories")->required();
+
+  CommonFlags retrain_flags;
+  CLI::App* retrain = app.add_subcommand("retrain", "rebuild the model snapshot now");
+  AddCommon(retrain, &retrain_flags);
+
+  CommonFlags rec_flags;
+  RecommendRequest rec;
+  CLI::App* recommend = app.add_subcommand("recommend", "print one shopper's recommendations as JSON");
+  AddCommon(recommend, &rec_flags);
+  recommend->add_option("--user", rec.user_key, "user key");
+  recommend->add_option("--session", rec.session_key, "session key");
+  recommend->add_option("--n", rec.n, "list length")->check(CLI::Range(1, 100000));
+  recommend->add_option("--category", rec.category, "category path filter");
+
+  DemoShopOptions demo;
+  std::string demo_out;
+  CLI::App* demo_cmd = app.add_subcommand("demo-shop", "write a synthetic demo shop (catalog.jsonl, events.jsonl)");
+  demo_cmd->add_option("--out", demo_out, "output directory (must exist)")->required();
+  demo_cmd->add_option("--items", demo.items, "catalog size")->check(CLI::Range(10, 10000000));
+  demo_cmd->add_option("--users", demo.users, "registered shoppers")->check(CLI::Range(1, 10000000));
+  demo_cmd->add_option("--sessions", demo.sessions, "browsing sessions")->check(CLI::Range(1, 100000000));
+  demo_cmd->add_option("--seed", demo.seed, "random seed");
+
+  CLI::App* reference = app.add_subcommand("config-reference", "print the configuration reference (Markdown)");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (reference->parsed()) {
+    std::cout << ConfigReference();
+    return 0;
+  }
+  if (demo_cmd->parsed()) {
+    uint64_t written = 0;
+    Status st = WriteDemoShop(demo, demo_out, &written);
+    if (!st.ok()) return Fail(st);
+    std::printf("wrote %s/catalog.jsonl (%d items) and %s/events.jsonl (%llu events)\n", demo_out.c_str(),
+                demo.items, demo_out.c_str(), static_cast<unsigned long long>(written));
+    return 0;
+  }
+
+  const CommonFlags& flags = serve->parsed() ? serve_flags : import->parsed() ? import_flags
+                             : retrain->parsed() ? retrain_flags : rec_flags;
+  Options options;
+  Status st = BuildOptions(flags, &options);
+  if (!st.ok()) return Fail(st);
+  if (serve->parsed()) {
+    if (!listen.empty()) options.listen = listen;
+    return Serve(options);
+  }
+
+  // One-shot commands: the trainer's schedule is not needed.
+  options.retrain_interval_seconds = 0;
+  Result<std::unique_ptr<Engine>> engine = OpenEngine(options);
+  if (!engine.ok()) return Fail(engine.status());
+  if (import->parsed()) {
+    ImportStats stats;
+    for (const std::string& path : paths) {
+      st = Import(**engine, format, path, &stats);
+      if (!st.ok()) return Fail(st);
+    }
+    std::printf("imported %llu events and %llu items; %llu records rejected\n",
+                static_cast<unsigned long long>(stats.events), static_cast<unsigned long long>(stats.items),
+                static_cast<unsigned long long>(stats.rejected));
+    st = (*engine)->Retrain(/*wait=*/true);
+    if (!st.ok()) return Fail(st);
+    ModelInfo m = (*engine)->CurrentModel();
+    std::printf("model v%llu %s trained in %lld ms\n", static_cast<unsigned long long>(m.version),
+                m.spec.c_str(), static_cast<long long>(m.train_ms));
+    return 0;
+  }
+  if (retrain->parsed()) {
+    st = (*engine)->Retrain(/*wait=*/true);
+    if (!st.ok()) return Fail(st);
+    ModelInfo m = (*engine)->CurrentModel();
+    std::printf("model v%llu %s: %llu items, %llu neighbour pairs from %llu events in %lld ms\n",
+                static_cast<unsigned long long>(m.version), m.spec.c_str(),
+                static_cast<unsigned long long>(m.items), static_cast<unsigned long long>(m.neighbor_pairs),
+                static_cast<unsigned long long>(m.events_used), static_cast<long long>(m.train_ms));
+    return 0;
+  }
+  Result<std::vector<Recommendation>> list = (*engine)->Recommend(rec);
+  if (!list.ok()) return Fail(list.status());
+  std::printf("%s\n", json::RecommendationsBody(*list, "").c_str());
+  return 0;
+}

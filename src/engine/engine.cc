@@ -1,0 +1,657 @@
+// The Engine: store of record + online state + atomically swapped model snapshot.
+//
+// Write path (Ingest): validate -> queue -> the writer at the head of the queue becomes the
+// leader, takes every queued request (group commit, as in LevelDB's DBImpl::Write), interns new
+// keys, writes one synced RocksDB batch, applies the events to the online state and wakes the
+// followers. Catalog and user writes take the same commit lock, so a key's mapping is always
+// durable no later than the first record that uses it.
+//
+// Read path: a shared lock on the state while the shopper's live view is copied and the
+// candidates are filtered; scoring reads the immutable snapshot without any lock.
+#include "recd/engine.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+
+#include "catalog/catalog.h"
+#include "core/clock.h"
+#include "core/coding.h"
+#include "core/ids.h"
+#include "core/rw_lock.h"
+#include "data/interactions.h"
+#include "engine/model_snapshot.h"
+#include "engine/online_state.h"
+#include "pipeline/pipeline.h"
+#include "storage/event_codec.h"
+#include "storage/store.h"
+
+namespace recd {
+
+namespace {
+
+// Namespaces of the keys column family.
+constexpr char kUserNs = 'u';
+constexpr char kSessionNs = 's';
+constexpr char kItemNs = 'i';
+constexpr std::string_view kSnapshotKey = "model.snapshot";
+constexpr size_t kMaxKeyBytes = 256;
+constexpr size_t kMaxTextBytes = 1024;
+constexpr size_t kMaxContextPairs = 64;
+
+Status ValidateKey(std::string_view field, std::string_view key) {
+  if (key.size() > kMaxKeyBytes) {
+    return Status::InvalidArgument(std::string(field) + ": longer than " +
+                                   std::to_string(kMaxKeyBytes) + " bytes");
+  }
+  for (unsigned char c : key) {
+    if (c < 0x20) return Status::InvalidArgument(std::string(field) + ": contains a control character");
+  }
+  return Status::OK();
+}
+
+Status ValidateEvent(const Event& e, int64_t now_ms, const Options& options) {
+  if (e.user_key.empty() && e.session_key.empty()) {
+    return Status::InvalidArgument("user: an event needs a user or a session");
+  }
+  RECD_RETURN_IF_ERROR(ValidateKey("user", e.user_key));
+  RECD_RETURN_IF_ERROR(ValidateKey("session", e.session_key));
+  RECD_RETURN_IF_ERROR(ValidateKey("item", e.item_key));
+  RECD_RETURN_IF_ERROR(ValidateKey("recomm_id", e.recomm_id));
+  const std::string type(EventTypeName(e.type));
+  if (e.type == EventType::kSearch) {
+    if (e.query.empty()) return Status::InvalidArgument("query: required for type 'search'");
+  } else if (e.item_key.empty()) {
+    return Status::InvalidArgument("item: required for type '" + type + "'");
+  }
+  if (e.query.size() > kMaxTextBytes) return Status::InvalidArgument("query: longer than 1024 bytes");
+  if (e.type == EventType::kRating) {
+    if (!e.value) return Status::InvalidArgument("value: required for type 'rating'");
+    if (!(*e.value >= 0.5 && *e.value <= 5.0)) {
+      return Status::InvalidArgument("value: a rating must be between 0.5 and 5, got " +
+                                     std::to_string(*e.value));
+    }
+  }
+  if (e.timestamp_ms < 0) return Status::InvalidArgument("timestamp: must not be negative");
+  if (e.timestamp_ms > now_ms + options.max_future_ms) {
+    return Status::InvalidArgument("timestamp: " + std::to_string(e.timestamp_ms) +
+                                   " ms is more than " + std::to_string(options.max_future_ms) +
+                                   " ms in the future");
+  }
+  if (e.context.size() > kMaxContextPairs) return Status::InvalidArgument("context: more than 64 keys");
+  return Status::OK();
+}
+
+Status ValidateItem(const Item& item) {
+  if (item.key.empty()) return Status::InvalidArgument("id: required");
+  RECD_RETURN_IF_ERROR(ValidateKey("id", item.key));
+  if (item.price && !(*item.price >= 0)) return Status::InvalidArgument("price: must be >= 0");
+  for (const std::string& c : item.categories) {
+    if (c.empty() || c.size() > kMaxTextBytes) {
+      return Status::InvalidArgument("categories: each must be 1 to 1024 bytes");
+    }
+  }
+  if (item.expires_ms < 0 || item.created_ms < 0) {
+    return Status::InvalidArgument("created/expires: must not be negative");
+  }
+  return Status::OK();
+}
+
+std::string KeyOf(char ns, std::string_view key) {
+  std::string k(1, ns);
+  k.append(key);
+  return k;
+}
+
+std::string EncodeIdx(uint32_t idx) {
+  std::string v;
+  PutFixed<uint32_t>(&v, idx);
+  return v;
+}
+
+}  // namespace
+
+class Engine::Impl {
+ public:
+  explicit Impl(const Options& options) : options_(options), online_(options_) {}
+  ~Impl() { StopTrainer(); }
+
+  Status Open() {
+    Result<std::unique_ptr<Store>> store = Store::Open(options_.data_dir);
+    if (!store.ok()) return store.status();
+    store_ = std::move(store).value();
+    RECD_RETURN_IF_ERROR(Restore());
+    std::string bytes;
+    Status st = store_->Get(Cf::kMeta, kSnapshotKey, &bytes);
+    if (st.ok()) {
+      Result<std::shared_ptr<const ModelSnapshot>> snap = DecodeSnapshot(bytes);
+      if (snap.ok()) {
+        model_.store(*snap);
+        spdlog::info("serving stored model snapshot v{} ({})", (*snap)->info.version, (*snap)->info.spec);
+      } else {
+        spdlog::warn("stored model snapshot unusable, retraining: {}", snap.status().ToString());
+      }
+    }
+    if (!model_.load()) {
+      model_.store(std::make_shared<const ModelSnapshot>());
+      if (events_total_ > 0) RECD_RETURN_IF_ERROR(TrainNow());
+    }
+    trainer_ = std::thread([this] { TrainerLoop(); });
+    return Status::OK();
+  }
+
+  // ---- write path ----
+
+  std::vector<Status> Ingest(std::vector<Event>& events) {
+    std::vector<Status> statuses(events.size());
+    const int64_t now = NowMs();
+    size_t valid = 0;
+    for (size_t i = 0; i < events.size(); ++i) {
+      if (events[i].timestamp_ms == 0) events[i].timestamp_ms = now;
+      statuses[i] = ValidateEvent(events[i], now, options_);
+      valid += statuses[i].ok();
+    }
+    if (valid == 0) return statuses;
+
+    Writer w;
+    w.events = &events;
+    w.statuses = &statuses;
+    std::unique_lock<std::mutex> qlock(queue_mu_);
+    writers_.push_back(&w);
+    while (!w.done && &w != writers_.front()) w.cv.wait(qlock);
+    if (w.done) return statuses;
+
+    // Leader: commit every writer queued so far as one group.
+    std::vector<Writer*> group(writers_.begin(), writers_.end());
+    qlock.unlock();
+    Status st = CommitEvents(group);
+    qlock.lock();
+    for (Writer* member : group) {
+      if (!st.ok()) {
+        for (Status& s : *member->statuses) {
+          if (s.ok()) s = st;
+        }
+      }
+      writers_.pop_front();
+      member->done = true;
+      if (member != &w) member->cv.notify_one();
+    }
+    if (!writers_.empty()) writers_.front()->cv.notify_one();
+    return statuses;
+  }
+
+  Status UpsertItems(std::vector<Item>& items) {
+    for (size_t i = 0; i < items.size(); ++i) {
+      Status st = ValidateItem(items[i]);
+      if (!st.ok()) {
+        return items.size() == 1 ? st : st.WithContext("items[" + std::to_string(i) + "].");
+      }
+    }
+    std::lock_guard<std::mutex> commit(commit_mu_);
+    RECD_RETURN_IF_ERROR(fatal_);
+    WriteBatch batch = store_->NewBatch();
+    std::vector<ItemIdx> idx(items.size());
+    {
+      std::unique_lock<RwLock> state(state_mu_);
+      for (size_t i = 0; i < items.size(); ++i) idx[i] = Intern(item_keys_, kItemNs, items[i].key, batch);
+    }
+    std::string bytes;
+    for (const Item& item : items) {
+      EncodeItem(item, &bytes);
+      batch.Put(Cf::kItems, item.key, bytes);
+    }
+    RECD_RETURN_IF_ERROR(WriteOrFail(batch));
+    std::unique_lock<RwLock> state(state_mu_);
+    for (size_t i = 0; i < items.size(); ++i) catalog_.Upsert(idx[i], std::move(items[i]));
+    return Status::OK();
+  }
+
+  Status HideItem(const std::string& key) {
+    Result<Item> item = GetItem(key);
+    if (!item.ok()) return item.status();
+    item->hidden = true;
+    std::vector<Item> one;
+    one.push_back(std::move(item).value());
+    return UpsertItems(one);
+  }
+
+  Result<Item> GetItem(const std::string& key) const {
+    std::shared_lock<RwLock> state(state_mu_);
+    std::optional<ItemIdx> idx = item_keys_.Find(key);
+    const Item* item = idx ? catalog_.Get(*idx) : nullptr;
+    if (!item) return Status::NotFound("item '" + key + "' is not in the catalog");
+    return *item;
+  }
+
+  Status UpsertUser(const User& user) {
+    if (user.key.empty()) return Status::InvalidArgument("id: required");
+    RECD_RETURN_IF_ERROR(ValidateKey("id", user.key));
+    std::lock_guard<std::mutex> commit(commit_mu_);
+    RECD_RETURN_IF_ERROR(fatal_);
+    WriteBatch batch = store_->NewBatch();
+    {
+      std::unique_lock<RwLock> state(state_mu_);
+      Intern(user_keys_, kUserNs, user.key, batch);
+    }
+    batch.Put(Cf::kUsers, user.key, user.attributes_json);
+    return WriteOrFail(batch);
+  }
+
+  Result<User> GetUser(const std::string& key) const {
+    User user{key, ""};
+    Status st = store_->Get(Cf::kUsers, key, &user.attributes_json);
+    if (st.IsNotFound()) {
+      std::shared_lock<RwLock> state(state_mu_);
+      if (!user_keys_.Find(key)) return Status::NotFound("user '" + key + "' is unknown");
+      user.attributes_json = "{}";  // known from events only
+      return user;
+    }
+    if (!st.ok()) return st;
+    return user;
+  }
+
+  // ---- read path ----
+
+  Result<std::vector<Recommendation>> Recommend(const RecommendRequest& req) const {
+    const size_t n = static_cast<size_t>(req.n > 0 ? req.n : options_.default_n);
+    const int64_t now = NowMs();
+    std::shared_ptr<const ModelSnapshot> model = model_.load();
+    thread_local ShopperView view;
+    std::shared_lock<RwLock> state(state_mu_);
+    RequestFilter filter(catalog_, now);
+    if (!ApplyCategory(req.category, &filter)) return std::vector<Recommendation>{};
+    std::optional<UserIdx> user = req.user_key.empty() ? std::nullopt : user_keys_.Find(req.user_key);
+    std::optional<SessionIdx> session =
+        req.session_key.empty() ? std::nullopt : session_keys_.Find(req.session_key);
+    online_.Collect(user.value_or(kNoIdx), user ? kNoIdx : session.value_or(kNoIdx), &view);
+    filter.Exclude(view.excluded);
+    std::vector<ItemIdx> request_excluded = ItemIndices(req.exclude);
+    filter.Exclude(request_excluded);
+
+    std::vector<Candidate> picked;
+    std::vector<KnnCandidate> knn =
+        model->knn.Score(view.affinity, n, [&](ItemIdx i) { return filter.Keep(i); });
+    for (const KnnCandidate& c : knn) {
+      auto it = std::find_if(view.affinity.begin(), view.affinity.end(),
+                             [&](const Affinity& a) { return a.item == c.because; });
+      EventType type = view.strongest[it - view.affinity.begin()];
+      picked.push_back({c.item, c.score, Source::kItemKnn, c.because, type});
+    }
+    BackfillPopular(n, &filter, &picked);
+    return Present(picked, req.category);
+  }
+
+  Result<std::vector<Recommendation>> Similar(const std::string& key, int n_req) const {
+    const size_t n = static_cast<size_t>(n_req > 0 ? n_req : options_.default_n);
+    std::shared_ptr<const ModelSnapshot> model = model_.load();
+    std::shared_lock<RwLock> state(state_mu_);
+    std::optional<ItemIdx> idx = item_keys_.Find(key);
+    if (!idx) return Status::NotFound("item '" + key + "' is unknown");
+    RequestFilter filter(catalog_, NowMs());
+    const ItemIdx self[] = {*idx};
+    filter.Exclude(self);
+    std::vector<Candidate> picked;
+    for (const Neighbor& nb : model->knn.Neighbors(*idx)) {
+      if (picked.size() >= n) break;
+      if (filter.Keep(nb.item)) picked.push_back({nb.item, nb.similarity, Source::kItemKnn, *idx});
+    }
+    std::string_view category = catalog_.PrimaryCategory(*idx);
+    std::vector<Recommendation> out = Present(picked, "", "similar to ");
+    if (picked.size() < n) {
+      std::optional<CategoryIdx> cat = catalog_.FindCategory(category);
+      if (cat) filter.RestrictToCategory(*cat);
+      std::vector<Candidate> more;
+      BackfillPopular(n - picked.size(), &filter, &more, picked);
+      for (Recommendation& r : Present(more, category)) out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  Result<std::vector<Recommendation>> Popular(int n_req, const std::string& category) const {
+    const size_t n = static_cast<size_t>(n_req > 0 ? n_req : options_.default_n);
+    std::shared_lock<RwLock> state(state_mu_);
+    RequestFilter filter(catalog_, NowMs());
+    if (!ApplyCategory(category, &filter)) return std::vector<Recommendation>{};
+    std::vector<Candidate> picked;
+    BackfillPopular(n, &filter, &picked);
+    return Present(picked, category);
+  }
+
+  Result<std::vector<Recommendation>> Trending(int n_req, const std::string& category) const {
+    const size_t n = static_cast<size_t>(n_req > 0 ? n_req : options_.default_n);
+    const int64_t now = NowMs();
+    std::shared_lock<RwLock> state(state_mu_);
+    RequestFilter filter(catalog_, now);
+    if (!ApplyCategory(category, &filter)) return std::vector<Recommendation>{};
+    std::vector<Scored> top = TopItems(
+        online_.num_items(), n, [&](ItemIdx i) { return !online_.popularity(i).empty(); },
+        [&](ItemIdx i) { return online_.Trending(i, now); }, [&](ItemIdx i) { return filter.Keep(i); });
+    std::vector<Candidate> picked;
+    for (const Scored& s : top) picked.push_back({s.idx, s.score, Source::kTrending});
+    return Present(picked, category);
+  }
+
+  // ---- models ----
+
+  Status Retrain(bool wait) {
+    std::unique_lock<std::mutex> lock(train_mu_);
+    const uint64_t ticket = ++train_requested_;
+    train_cv_.notify_all();
+    if (!wait) return Status::OK();
+    train_cv_.wait(lock, [&] { return train_completed_ >= ticket || stop_; });
+    return last_train_status_;
+  }
+
+  ModelInfo CurrentModel() const { return model_.load()->info; }
+
+  EngineStats Stats() const {
+    EngineStats s;
+    s.events_total = events_total_.load();
+    std::shared_lock<RwLock> state(state_mu_);
+    s.items = item_keys_.size();
+    s.users = user_keys_.size();
+    s.sessions = session_keys_.size();
+    s.events_since_build = s.events_total - std::min(s.events_total, model_.load()->info.events_used);
+    return s;
+  }
+
+  const Options& options() const { return options_; }
+
+ private:
+  struct Writer {
+    std::vector<Event>* events = nullptr;
+    std::vector<Status>* statuses = nullptr;
+    bool done = false;
+    std::condition_variable cv;
+  };
+
+  // Interns `key` in `map`; a new mapping is added to `batch`. REQUIRES: state_mu_ held
+  // exclusively and commit_mu_ held.
+  static uint32_t Intern(KeyMap& map, char ns, std::string_view key, WriteBatch& batch) {
+    bool inserted = false;
+    uint32_t idx = map.Intern(key, &inserted);
+    if (inserted) batch.Put(Cf::kKeys, KeyOf(ns, key), EncodeIdx(idx));
+    return idx;
+  }
+
+  // REQUIRES: commit_mu_ held. A failed write leaves memory ahead of the store (interned
+  // keys), so the engine refuses further writes until reopened.
+  Status WriteOrFail(WriteBatch& batch) {
+    Status st = store_->Write(batch, /*sync=*/true);
+    if (!st.ok()) {
+      fatal_ = st;
+      spdlog::error("store write failed, refusing further writes: {}", st.ToString());
+    }
+    return st;
+  }
+
+  Status CommitEvents(const std::vector<Writer*>& group) {
+    std::lock_guard<std::mutex> commit(commit_mu_);
+    RECD_RETURN_IF_ERROR(fatal_);
+    WriteBatch batch = store_->NewBatch();
+    std::vector<EventRecord> records;
+    {
+      std::unique_lock<RwLock> state(state_mu_);
+      for (Writer* w : group) {
+        for (size_t i = 0; i < w->events->size(); ++i) {
+          if (!(*w->statuses)[i].ok()) continue;
+          Event& e = (*w->events)[i];
+          EventRecord r;
+          r.type = e.type;
+          if (!e.user_key.empty()) r.user_idx = Intern(user_keys_, kUserNs, e.user_key, batch);
+          if (!e.session_key.empty()) r.session_idx = Intern(session_keys_, kSessionNs, e.session_key, batch);
+          if (!e.item_key.empty()) r.item_idx = Intern(item_keys_, kItemNs, e.item_key, batch);
+          r.timestamp_ms = e.timestamp_ms;
+          r.value = e.value;
+          r.query = std::move(e.query);
+          r.recomm_id = std::move(e.recomm_id);
+          r.context = std::move(e.context);
+          records.push_back(std::move(r));
+        }
+      }
+    }
+    std::string bytes;
+    uint64_t seq = next_seq_;
+    for (const EventRecord& r : records) {
+      EncodeEvent(r, &bytes);
+      batch.Put(Cf::kEvents, Store::EncodeSeq(seq++), bytes);
+    }
+    RECD_RETURN_IF_ERROR(WriteOrFail(batch));
+    next_seq_ = seq;
+    {
+      std::unique_lock<RwLock> state(state_mu_);
+      catalog_.Reserve(item_keys_.size());
+      for (const EventRecord& r : records) online_.Apply(r);
+    }
+    events_total_ += records.size();
+    return Status::OK();
+  }
+
+  // Rebuilds the key maps, the catalog and the online state from the store.
+  Status Restore() {
+    const int64_t start = MonotonicMicros();
+    Status st = store_->Scan(Cf::kKeys, "", [&](std::string_view key, std::string_view value) {
+      uint32_t idx = 0;
+      Decoder d(value);
+      if (key.empty() || !d.Fixed(&idx)) return true;
+      KeyMap* map = key[0] == kUserNs ? &user_keys_ : key[0] == kSessionNs ? &session_keys_
+                    : key[0] == kItemNs ? &item_keys_ : nullptr;
+      if (map) map->Restore(key.substr(1), idx);
+      return true;
+    });
+    RECD_RETURN_IF_ERROR(st);
+    Status item_status;
+    st = store_->Scan(Cf::kItems, "", [&](std::string_view key, std::string_view value) {
+      Item item;
+      std::optional<ItemIdx> idx = item_keys_.Find(key);
+      if (!DecodeItem(value, &item) || !idx) {
+        item_status = Status::Corruption("catalog record for '" + std::string(key) + "' is unreadable");
+        return false;
+      }
+      catalog_.Upsert(*idx, std::move(item));
+      return true;
+    });
+    RECD_RETURN_IF_ERROR(st);
+    RECD_RETURN_IF_ERROR(item_status);
+    catalog_.Reserve(item_keys_.size());
+    EventRecord r;
+    Status event_status;
+    st = store_->Scan(Cf::kEvents, "", [&](std::string_view key, std::string_view value) {
+      event_status = DecodeEvent(value, &r);
+      if (!event_status.ok()) return false;
+      online_.Apply(r);
+      next_seq_ = Store::DecodeSeq(key) + 1;
+      ++events_total_;
+      return true;
+    });
+    RECD_RETURN_IF_ERROR(st);
+    RECD_RETURN_IF_ERROR(event_status);
+    spdlog::info("restored {} events, {} items ({} described), {} users, {} sessions in {} ms",
+                 events_total_.load(), item_keys_.size(), catalog_.described(), user_keys_.size(),
+                 session_keys_.size(), (MonotonicMicros() - start) / 1000);
+    return Status::OK();
+  }
+
+  Status TrainNow() {
+    std::lock_guard<std::mutex> one_at_a_time(build_mu_);
+    uint32_t num_items;
+    {
+      std::shared_lock<RwLock> state(state_mu_);
+      num_items = static_cast<uint32_t>(item_keys_.size());
+    }
+    const uint64_t version = model_.load()->info.version + 1;
+    Result<std::shared_ptr<const ModelSnapshot>> snap = TrainSnapshot(*store_, options_, num_items, version);
+    if (!snap.ok()) return snap.status();
+    std::string bytes;
+    EncodeSnapshot(**snap, &bytes);
+    WriteBatch batch = store_->NewBatch();
+    batch.Put(Cf::kMeta, kSnapshotKey, bytes);
+    RECD_RETURN_IF_ERROR(store_->Write(batch, /*sync=*/true));
+    model_.store(*snap);
+    spdlog::info("model v{} {} built from {} events in {} ms: {} items, {} neighbour pairs", version,
+                 (*snap)->info.spec, (*snap)->info.events_used, (*snap)->info.train_ms,
+                 (*snap)->info.items, (*snap)->info.neighbor_pairs);
+    return Status::OK();
+  }
+
+  void TrainerLoop() {
+    std::unique_lock<std::mutex> lock(train_mu_);
+    auto interval = std::chrono::seconds(options_.retrain_interval_seconds > 0
+                                             ? options_.retrain_interval_seconds
+                                             : 365 * 24 * 3600);
+    while (!stop_) {
+      bool woken = train_cv_.wait_for(lock, interval, [&] {
+        return stop_ || train_requested_ > train_completed_;
+      });
+      if (stop_) break;
+      const uint64_t ticket = train_requested_;
+      if (!woken) {  // scheduled: only when enough new events arrived
+        uint64_t used = model_.load()->info.events_used;
+        if (events_total_.load() < used + static_cast<uint64_t>(options_.retrain_min_new_events)) continue;
+      }
+      lock.unlock();
+      Status st = TrainNow();
+      if (!st.ok()) spdlog::error("retrain failed: {}", st.ToString());
+      lock.lock();
+      last_train_status_ = st;
+      train_completed_ = std::max(train_completed_, ticket);
+      train_cv_.notify_all();
+    }
+  }
+
+  void StopTrainer() {
+    {
+      std::lock_guard<std::mutex> lock(train_mu_);
+      stop_ = true;
+    }
+    train_cv_.notify_all();
+    if (trainer_.joinable()) trainer_.join();
+  }
+
+  // ---- helpers of the read path; REQUIRES: state_mu_ held (shared) ----
+
+  // Restricts `filter` to `category`; false when the category has no items at all.
+  bool ApplyCategory(const std::string& category, RequestFilter* filter) const {
+    if (category.empty()) return true;
+    std::optional<CategoryIdx> cat = catalog_.FindCategory(category);
+    if (!cat) return false;
+    filter->RestrictToCategory(*cat);
+    return true;
+  }
+
+  std::vector<ItemIdx> ItemIndices(const std::vector<std::string>& keys) const {
+    std::vector<ItemIdx> out;
+    for (const std::string& k : keys) {
+      if (std::optional<ItemIdx> idx = item_keys_.Find(k)) out.push_back(*idx);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  // Appends popular items not yet in `picked` (nor in `also_taken`) until `picked` has n.
+  void BackfillPopular(size_t n, RequestFilter* filter, std::vector<Candidate>* picked,
+                       const std::vector<Candidate>& also_taken = {}) const {
+    if (picked->size() >= n) return;
+    std::vector<ItemIdx> taken;
+    for (const std::vector<Candidate>* list : {static_cast<const std::vector<Candidate>*>(picked), &also_taken}) {
+      for (const Candidate& c : *list) taken.push_back(c.item);
+    }
+    std::sort(taken.begin(), taken.end());
+    filter->Exclude(taken);
+    const int64_t now = NowMs();
+    std::vector<Scored> top = TopItems(
+        online_.num_items(), n - picked->size(),
+        [&](ItemIdx i) { return !online_.popularity(i).empty(); },
+        [&](ItemIdx i) { return online_.popularity(i).RankKey(); },
+        [&](ItemIdx i) { return filter->Keep(i); });
+    for (const Scored& s : top) {
+      double value = online_.popularity(s.idx).ValueAt(now, options_.popularity_half_life_hours);
+      picked->push_back({s.idx, value, Source::kPopularity});
+    }
+  }
+
+  std::vector<Recommendation> Present(const std::vector<Candidate>& picked, std::string_view category,
+                                      std::string_view similar_prefix = "") const {
+    std::vector<Recommendation> out;
+    out.reserve(picked.size());
+    for (const Candidate& c : picked) {
+      Recommendation r;
+      r.item_key = item_keys_.Key(c.item);
+      r.score = c.score;
+      r.source = SourceName(c.source);
+      std::string_view because =
+          c.because == kNoIdx ? "" : catalog_.DisplayName(c.because, item_keys_.Key(c.because));
+      r.reason = similar_prefix.empty() ? Explain(c, catalog_, because, category)
+                                        : std::string(similar_prefix) + std::string(because);
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  const Options options_;
+  std::unique_ptr<Store> store_;
+
+  mutable RwLock state_mu_;  // guards the key maps, the catalog and the online state
+  KeyMap user_keys_, session_keys_, item_keys_;
+  Catalog catalog_;
+  OnlineState online_;
+
+  std::mutex commit_mu_;  // one store writer at a time: interning + write + apply
+  uint64_t next_seq_ = 0;  // GUARDED_BY(commit_mu_)
+  Status fatal_;           // GUARDED_BY(commit_mu_)
+  std::atomic<uint64_t> events_total_{0};
+
+  std::mutex queue_mu_;
+  std::deque<Writer*> writers_;  // GUARDED_BY(queue_mu_)
+
+  std::atomic<std::shared_ptr<const ModelSnapshot>> model_;
+  std::mutex build_mu_;  // one build at a time (startup or trainer)
+  std::mutex train_mu_;
+  std::condition_variable train_cv_;
+  uint64_t train_requested_ = 0, train_completed_ = 0;  // GUARDED_BY(train_mu_)
+  Status last_train_status_;                             // GUARDED_BY(train_mu_)
+  bool stop_ = false;                                    // GUARDED_BY(train_mu_)
+  std::thread trainer_;
+};
+
+// ---- public API: thin forwarding ----
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() = default;
+
+Result<std::unique_ptr<Engine>> Engine::Open(const Options& options) {
+  auto impl = std::make_unique<Impl>(options);
+  RECD_RETURN_IF_ERROR(impl->Open());
+  return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+}
+
+std::vector<Status> Engine::Ingest(std::vector<Event> events) { return impl_->Ingest(events); }
+Status Engine::UpsertItems(std::vector<Item> items) { return impl_->UpsertItems(items); }
+Status Engine::HideItem(const std::string& key) { return impl_->HideItem(key); }
+Result<Item> Engine::GetItem(const std::string& key) const { return impl_->GetItem(key); }
+Status Engine::UpsertUser(User user) { return impl_->UpsertUser(user); }
+Result<User> Engine::GetUser(const std::string& key) const { return impl_->GetUser(key); }
+Result<std::vector<Recommendation>> Engine::Recommend(const RecommendRequest& r) const {
+  return impl_->Recommend(r);
+}
+Result<std::vector<Recommendation>> Engine::Similar(const std::string& key, int n) const {
+  return impl_->Similar(key, n);
+}
+Result<std::vector<Recommendation>> Engine::Popular(int n, const std::string& category) const {
+  return impl_->Popular(n, category);
+}
+Result<std::vector<Recommendation>> Engine::Trending(int n, const std::string& category) const {
+  return impl_->Trending(n, category);
+}
+Status Engine::Retrain(bool wait) { return impl_->Retrain(wait); }
+ModelInfo Engine::CurrentModel() const { return impl_->CurrentModel(); }
+EngineStats Engine::Stats() const { return impl_->Stats(); }
+const Options& Engine::options() const { return impl_->options(); }
+
+}  // namespace recd

@@ -1,0 +1,107 @@
+#include "engine/online_state.h"
+
+#include <algorithm>
+
+#include "data/interactions.h"
+
+namespace recd {
+
+void OnlineState::Apply(const EventRecord& e) {
+  if (e.item_idx == kNoIdx) return;  // searches carry no item
+  if (e.item_idx >= items_.size()) items_.resize(e.item_idx + 1);
+  const double strength = EventStrength(e.type, e.value, options_.event_weights);
+  ItemCounters& c = items_[e.item_idx];
+  c.popularity.Add(strength, e.timestamp_ms, options_.popularity_half_life_hours);
+  c.trend_short.Add(strength, e.timestamp_ms, options_.trending_short_half_life_hours);
+  c.trend_long.Add(strength, e.timestamp_ms, options_.trending_long_half_life_hours);
+
+  const bool exclude = std::find(options_.exclude_types.begin(), options_.exclude_types.end(),
+                                 e.type) != options_.exclude_types.end();
+  HistoryEntry entry{e.item_idx, e.type, static_cast<float>(strength), e.timestamp_ms};
+  if (e.user_idx != kNoIdx) Record(users_, e.user_idx, entry, exclude);
+  if (e.session_idx != kNoIdx) Record(sessions_, e.session_idx, entry, exclude);
+}
+
+void OnlineState::Record(std::vector<Shopper>& shoppers, uint32_t idx, const HistoryEntry& entry,
+                         bool exclude) {
+  if (idx >= shoppers.size()) shoppers.resize(idx + 1);
+  Shopper& s = shoppers[idx];
+  const size_t capacity = static_cast<size_t>(std::max(1, options_.history_size));
+  if (s.ring.size() < capacity) {
+    s.ring.push_back(entry);
+  } else {
+    s.ring[s.next] = entry;
+    s.next = (s.next + 1) % capacity;
+  }
+  if (exclude) {
+    auto it = std::lower_bound(s.excluded.begin(), s.excluded.end(), entry.item);
+    if (it == s.excluded.end() || *it != entry.item) s.excluded.insert(it, entry.item);
+  }
+}
+
+const OnlineState::Shopper* OnlineState::Find(UserIdx user, SessionIdx session) const {
+  if (user != kNoIdx) return user < users_.size() ? &users_[user] : nullptr;
+  if (session != kNoIdx) return session < sessions_.size() ? &sessions_[session] : nullptr;
+  return nullptr;
+}
+
+std::vector<HistoryEntry> OnlineState::History(UserIdx user, SessionIdx session) const {
+  std::vector<HistoryEntry> out;
+  const Shopper* s = Find(user, session);
+  if (!s) return out;
+  const size_t n = s->ring.size();
+  out.reserve(n);
+  // Newest first: the entry just before `next` (mod n) is the newest once the ring is full.
+  const size_t newest = (s->next + n - 1) % n;
+  for (size_t i = 0; i < n; ++i) out.push_back(s->ring[(newest + n - i) % n]);
+  return out;
+}
+
+void OnlineState::Collect(UserIdx user, SessionIdx session, ShopperView* view) const {
+  view->affinity.clear();
+  view->strongest.clear();
+  view->excluded.clear();
+  view->history_size = 0;
+  const Shopper* s = Find(user, session);
+  if (!s) return;
+  view->excluded = s->excluded;
+  const size_t n = s->ring.size();
+  view->history_size = n;
+  // Weight each event by recency, then merge the events of each item.
+  struct Weighted {
+    ItemIdx item;
+    float weight;
+    float strength;
+    EventType type;
+  };
+  thread_local std::vector<Weighted> events;
+  events.clear();
+  const size_t newest = (s->next + n - 1) % n;
+  double decay = 1.0;
+  for (size_t i = 0; i < n; ++i, decay *= options_.history_decay) {
+    const HistoryEntry& h = s->ring[(newest + n - i) % n];
+    events.push_back({h.item, static_cast<float>(h.strength * decay), h.strength, h.type});
+  }
+  std::sort(events.begin(), events.end(),
+            [](const Weighted& a, const Weighted& b) { return a.item < b.item; });
+  float best_strength = 0;
+  for (const Weighted& w : events) {
+    if (view->affinity.empty() || view->affinity.back().item != w.item) {
+      view->affinity.push_back({w.item, 0.0f});
+      view->strongest.push_back(w.type);
+      best_strength = w.strength;
+    } else if (w.strength > best_strength) {
+      view->strongest.back() = w.type;
+      best_strength = w.strength;
+    }
+    view->affinity.back().weight += w.weight;
+  }
+}
+
+double OnlineState::Trending(ItemIdx item, int64_t now_ms) const {
+  const ItemCounters& c = items_[item];
+  return TrendingScore(c.trend_short, c.trend_long, now_ms, options_.trending_short_half_life_hours,
+                       options_.trending_long_half_life_hours);
+}
+
+}  // namespace recd

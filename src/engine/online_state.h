@@ -1,0 +1,68 @@
+// OnlineState: what changes the moment an event is acknowledged. Each shopper's (user's or
+// session's) recent history and exclusions, and each item's popularity and trending counters.
+// Every update is O(1) amortized; nothing here waits for a retrain.
+//
+// Thread safety: not synchronized; the engine guards it with its state lock.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/ids.h"
+#include "models/counters.h"
+#include "models/item_knn.h"
+#include "recd/options.h"
+#include "storage/event_codec.h"
+
+namespace recd {
+
+struct HistoryEntry {
+  ItemIdx item;
+  EventType type;
+  float strength;  // EventStrength of the event
+  int64_t timestamp_ms;
+};
+
+// A shopper's live view, copied out of the online state for one request.
+struct ShopperView {
+  std::vector<Affinity> affinity;      // per item, recency-weighted; may be <= 0
+  std::vector<EventType> strongest;    // parallel to affinity: the type that weighed most
+  std::vector<ItemIdx> excluded;       // sorted
+  size_t history_size = 0;
+};
+
+class OnlineState {
+ public:
+  explicit OnlineState(const Options& options) : options_(options) {}
+
+  // Applies one stored event.
+  void Apply(const EventRecord& event);
+
+  // Fills `view` from the user's history, or the session's if user is kNoIdx.
+  void Collect(UserIdx user, SessionIdx session, ShopperView* view) const;
+  // Recent history, newest first.
+  std::vector<HistoryEntry> History(UserIdx user, SessionIdx session) const;
+
+  const DecayedCounter& popularity(ItemIdx item) const { return items_[item].popularity; }
+  double Trending(ItemIdx item, int64_t now_ms) const;
+  size_t num_items() const { return items_.size(); }
+
+ private:
+  struct Shopper {
+    std::vector<HistoryEntry> ring;  // capacity history_size; `next` is the oldest once full
+    size_t next = 0;
+    std::vector<ItemIdx> excluded;   // sorted
+  };
+  struct ItemCounters {
+    DecayedCounter popularity, trend_short, trend_long;
+  };
+  void Record(std::vector<Shopper>& shoppers, uint32_t idx, const HistoryEntry& entry, bool exclude);
+  const Shopper* Find(UserIdx user, SessionIdx session) const;
+
+  const Options& options_;
+  std::vector<Shopper> users_;
+  std::vector<Shopper> sessions_;
+  std::vector<ItemCounters> items_;
+};
+
+}  // namespace recd

@@ -1,0 +1,166 @@
+#include "server/http_server.h"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/version.hpp>
+
+#include <thread>
+#include <vector>
+
+#include "server/json_codec.h"
+
+namespace recd {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto kIdleTimeout = std::chrono::seconds(60);
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, const HttpHandler& handler, uint64_t max_body_bytes)
+      : stream_(std::move(socket)), handler_(handler), max_body_bytes_(max_body_bytes) {}
+
+  void Run() {
+    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::Read, shared_from_this()));
+  }
+
+ private:
+  void Read() {
+    parser_.emplace();
+    parser_->body_limit(max_body_bytes_);
+    stream_.expires_after(kIdleTimeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+      return Close();
+    }
+    if (ec) {
+      Status st = ec == http::error::body_limit
+                      ? Status::PayloadTooLarge("body: larger than " + std::to_string(max_body_bytes_) + " bytes")
+                      : Status::InvalidArgument("malformed HTTP request: " + ec.message());
+      HttpResponse res{ec == http::error::body_limit ? 413 : 400, "application/json", json::ErrorBody(st)};
+      return Send(res, /*keep_alive=*/false, /*version=*/11);
+    }
+    const auto& req = parser_->get();
+    HttpRequest request{
+        std::string_view(req.method_string().data(), req.method_string().size()),
+        std::string_view(req.target().data(), req.target().size()),
+        req.body(),
+        std::string_view(req[http::field::content_type].data(), req[http::field::content_type].size())};
+    HttpResponse res;
+    handler_(request, res);
+    Send(res, req.keep_alive(), req.version());
+  }
+
+  void Send(const HttpResponse& res, bool keep_alive, unsigned version) {
+    auto msg = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(res.status), version);
+    msg->set(http::field::server, "recd");
+    msg->set(http::field::content_type, res.content_type);
+    msg->keep_alive(keep_alive);
+    msg->body() = res.body;
+    msg->prepare_payload();
+    http::async_write(stream_, *msg,
+                      [self = shared_from_this(), msg, keep_alive](beast::error_code ec, std::size_t) {
+                        if (ec || !keep_alive) return self->Close();
+                        self->Read();
+                      });
+  }
+
+  void Close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  const HttpHandler& handler_;
+  uint64_t max_body_bytes_;
+};
+
+}  // namespace
+
+class HttpServer::Impl {
+ public:
+  Impl(HttpHandler handler, uint64_t max_body_bytes)
+      : handler_(std::move(handler)), max_body_bytes_(max_body_bytes), acceptor_(asio::make_strand(ioc_)) {}
+
+  Status Listen(const std::string& host_port) {
+    size_t colon = host_port.rfind(':');
+    if (colon == std::string::npos) {
+      return Status::InvalidArgument("listen address '" + host_port + "': expected HOST:PORT");
+    }
+    std::string host = host_port.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    unsigned long port = 0;
+    try {
+      size_t used = 0;
+      port = std::stoul(host_port.substr(colon + 1), &used);
+      if (used != host_port.size() - colon - 1 || port > 65535) throw std::out_of_range("port");
+    } catch (const std::exception&) {
+      return Status::InvalidArgument("listen address '" + host_port + "': bad port");
+    }
+    beast::error_code ec;
+    asio::ip::address address = asio::ip::make_address(host, ec);
+    if (ec) return Status::InvalidArgument("listen address '" + host_port + "': bad host: " + ec.message());
+    tcp::endpoint endpoint(address, static_cast<uint16_t>(port));
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return Status::IOError("cannot listen on " + host_port + ": " + ec.message());
+    return Status::OK();
+  }
+
+  uint16_t port() const { return acceptor_.local_endpoint().port(); }
+
+  void Start(int threads) {
+    Accept();
+    for (int i = 0; i < std::max(1, threads); ++i) pool_.emplace_back([this] { ioc_.run(); });
+  }
+
+  void Stop() {
+    ioc_.stop();
+    for (auto& t : pool_) t.join();
+    pool_.clear();
+  }
+
+ private:
+  void Accept() {
+    acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+      if (!ec) {
+        socket.set_option(tcp::no_delay(true), ec);
+        std::make_shared<Session>(std::move(socket), handler_, max_body_bytes_)->Run();
+      }
+      if (acceptor_.is_open()) Accept();
+    });
+  }
+
+  HttpHandler handler_;
+  uint64_t max_body_bytes_;
+  asio::io_context ioc_;
+  tcp::acceptor acceptor_;
+  std::vector<std::thread> pool_;
+};
+
+HttpServer::HttpServer(HttpHandler handler, uint64_t max_body_bytes)
+    : impl_(std::make_unique<Impl>(std::move(handler), max_body_bytes)) {}
+HttpServer::~HttpServer() { impl_->Stop(); }
+Status HttpServer::Listen(const std::string& host_port) { return impl_->Listen(host_port); }
+uint16_t HttpServer::port() const { return impl_->port(); }
+void HttpServer::Start(int threads) { impl_->Start(threads); }
+void HttpServer::Stop() { impl_->Stop(); }
+
+}  // namespace recd

@@ -1,0 +1,52 @@
+// HttpServer: a small asynchronous HTTP/1.1 server on Boost.Beast. Keep-alive, a pool of
+// threads running one io_context, a body-size limit (413), and a handler called for each
+// complete request. It knows nothing of recd's routes: see routes.h.
+//
+// Thread safety: Start/Stop from one thread; the handler is called concurrently from the pool.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "recd/status.h"
+
+namespace recd {
+
+struct HttpRequest {
+  std::string_view method;  // "GET", "POST", ...
+  std::string_view target;  // path and query, as sent
+  std::string_view body;
+  std::string_view content_type;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+};
+
+using HttpHandler = std::function<void(const HttpRequest&, HttpResponse&)>;
+
+class HttpServer {
+ public:
+  HttpServer(HttpHandler handler, uint64_t max_body_bytes);
+  ~HttpServer();
+
+  // Binds and listens on "HOST:PORT" (port 0 picks a free one). InvalidArgument for a malformed
+  // address, IOError if the port cannot be bound.
+  Status Listen(const std::string& host_port);
+  uint16_t port() const;
+  // Starts `threads` threads serving connections; returns at once.
+  void Start(int threads);
+  // Stops accepting, closes connections and joins the threads.
+  void Stop();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace recd

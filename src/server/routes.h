@@ -1,0 +1,41 @@
+// Api: recd's HTTP routes (docs/api.md), mapping requests to Engine calls and back. The only
+// Status -> HTTP mapping lives here (HttpStatusFor).
+//
+// Until SetEngine is called every /v1 route answers 503, so the server can listen while the
+// engine restores its state.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "recd/engine.h"
+#include "server/http_server.h"
+#include "server/metrics.h"
+
+namespace recd {
+
+// 400 invalid_argument, 404 not_found, 413 payload_too_large, 503 unavailable, 501
+// not_supported, 500 otherwise.
+int HttpStatusFor(const Status& status);
+
+class Api {
+ public:
+  Api();
+  ~Api();
+  // The engine must outlive the Api. Makes /readyz answer 200.
+  void SetEngine(Engine* engine) { engine_.store(engine); }
+  void Handle(const HttpRequest& request, HttpResponse& response);
+
+  struct Route;
+
+ private:
+  Engine* engine() const { return engine_.load(); }
+
+  std::atomic<Engine*> engine_{nullptr};
+  Metrics metrics_;
+  std::vector<Route> routes_;
+  std::atomic<uint64_t> recomm_counter_{0};
+};
+
+}  // namespace recd
