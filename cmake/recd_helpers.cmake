@@ -12,6 +12,7 @@ function(recd_add_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
   target_compile_definitions(${name} PRIVATE
     RECD_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     RECD_BINARY="$<TARGET_FILE:recd>")

@@ -198,7 +198,14 @@ Status ForEachRecord(std::string_view body, std::string_view label, bool* batch,
     }
     return Status::OK();
   }
-  // One object, or NDJSON: one object per non-blank line.
+  // One (possibly pretty-printed) object, or else NDJSON: one object per non-blank line.
+  dom::element whole;
+  if (parser.parse(body.data(), body.size()).get(whole) == simdjson::SUCCESS) {
+    *batch = false;
+    dom::object obj;
+    if (whole.get_object().get(obj) != simdjson::SUCCESS) return Expected("body", "a JSON object");
+    return fn(0, obj, Status::OK());
+  }
   std::vector<std::string_view> lines;
   for (size_t start = 0; start <= body.size();) {
     size_t end = body.find('\n', start);

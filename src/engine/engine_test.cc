@@ -1,0 +1,242 @@
+#include "recd/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "core/clock.h"
+#include "tests/test_util.h"
+
+namespace recd {
+namespace {
+
+using testing::MakeEvent;
+using testing::OpenOrDie;
+using testing::TempDir;
+using testing::TestOptions;
+
+std::vector<std::string> Keys(const std::vector<Recommendation>& list) {
+  std::vector<std::string> keys;
+  for (const auto& r : list) keys.push_back(r.item_key);
+  return keys;
+}
+
+const Recommendation* FindRec(const std::vector<Recommendation>& list, const std::string& key) {
+  for (const auto& r : list) {
+    if (r.item_key == key) return &r;
+  }
+  return nullptr;
+}
+
+Item MakeItem(std::string key, std::string category) {
+  Item item;
+  item.key = key;
+  item.title = "Title " + key;
+  item.categories = {std::move(category)};
+  return item;
+}
+
+// A shop where kettles k1/k2 go together and shoes s1/s2 go together; k1 is the most popular.
+class EngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    engine_ = OpenOrDie(TestOptions(dir_.path()));
+    ASSERT_TRUE(engine_->UpsertItems({MakeItem("k1", "home/kitchen"), MakeItem("k2", "home/kitchen"),
+                                      MakeItem("k3", "home/kitchen"), MakeItem("s1", "sports/shoes"),
+                                      MakeItem("s2", "sports/shoes")}).ok());
+    std::vector<Event> events;
+    for (int u = 0; u < 10; ++u) {
+      std::string user = "u" + std::to_string(u);
+      if (u < 6) {
+        events.push_back(MakeEvent(user, "k1", EventType::kView));
+        events.push_back(MakeEvent(user, "k2", EventType::kView));
+      } else {
+        events.push_back(MakeEvent(user, "s1", EventType::kView));
+        events.push_back(MakeEvent(user, "s2", EventType::kView));
+      }
+    }
+    events.push_back(MakeEvent("u9", "k1", EventType::kPurchase));
+    for (const Status& st : engine_->Ingest(events)) ASSERT_TRUE(st.ok()) << st.ToString();
+    ASSERT_TRUE(engine_->Retrain(/*wait=*/true).ok());
+  }
+
+  std::vector<Recommendation> For(const std::string& user, int n = 5) {
+    RecommendRequest req;
+    req.user_key = user;
+    req.n = n;
+    auto list = engine_->Recommend(req);
+    EXPECT_TRUE(list.ok()) << list.status().ToString();
+    return list.ok() ? *list : std::vector<Recommendation>{};
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_F(EngineTest, NewEventIsReflectedInTheVeryNextRecommendation) {
+  ASSERT_TRUE(engine_->Ingest({MakeEvent("fresh", "s1", EventType::kView)})[0].ok());
+  auto list = For("fresh");
+  ASSERT_FALSE(list.empty());
+  EXPECT_EQ(list[0].item_key, "s2");
+  EXPECT_EQ(list[0].source, "itemknn");
+  EXPECT_EQ(list[0].reason, "because you viewed Title s1");
+}
+
+TEST_F(EngineTest, PurchaseRemovesTheItemAndBringsItsNeighbours) {
+  ASSERT_TRUE(engine_->Ingest({MakeEvent("buyer", "s2", EventType::kView)})[0].ok());
+  EXPECT_NE(FindRec(For("buyer"), "s1"), nullptr);
+  ASSERT_TRUE(engine_->Ingest({MakeEvent("buyer", "k1", EventType::kPurchase)})[0].ok());
+  auto list = For("buyer");
+  EXPECT_EQ(FindRec(list, "k1"), nullptr) << "bought item still recommended";
+  ASSERT_FALSE(list.empty());
+  EXPECT_EQ(list[0].item_key, "k2");
+  EXPECT_EQ(list[0].reason, "because you bought Title k1");
+}
+
+TEST_F(EngineTest, HiddenUnavailableAndExpiredItemsAreNeverRecommended) {
+  ASSERT_TRUE(engine_->HideItem("k2").ok());
+  Item gone = MakeItem("s2", "sports/shoes");
+  gone.available = false;
+  Item expired = MakeItem("k3", "home/kitchen");
+  expired.expires_ms = NowMs() - 1000;
+  ASSERT_TRUE(engine_->UpsertItems({gone, expired}).ok());
+  ASSERT_TRUE(engine_->Ingest({MakeEvent("v", "k1", EventType::kView), MakeEvent("v", "s1", EventType::kView),
+                               MakeEvent("other", "k3", EventType::kView)})[0].ok());
+  std::vector<std::vector<Recommendation>> lists = {For("v", 10), *engine_->Popular(10, ""),
+                                                    *engine_->Trending(10, ""), *engine_->Similar("k1", 10)};
+  for (const auto& list : lists) {
+    for (const char* banned : {"k2", "s2", "k3"}) EXPECT_EQ(FindRec(list, banned), nullptr) << banned;
+  }
+  EXPECT_TRUE(engine_->GetItem("k2")->hidden);
+  EXPECT_TRUE(engine_->HideItem("nope").IsNotFound());
+}
+
+TEST_F(EngineTest, ColdShopperGetsPopularItemsWithAReason) {
+  auto list = For("never-seen", 3);
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(list[0].item_key, "k1");  // most events
+  EXPECT_EQ(list[0].source, "popularity");
+  EXPECT_EQ(list[0].reason, "popular in home/kitchen");
+}
+
+TEST_F(EngineTest, CategoryAndExcludeFiltersApplyToEverySource) {
+  RecommendRequest req;
+  req.user_key = "u0";  // viewed k1, k2
+  req.n = 10;
+  req.category = "sports";
+  auto list = engine_->Recommend(req);
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(Keys(*list), (std::vector<std::string>{"s1", "s2"}));
+  req.exclude = {"s1"};
+  EXPECT_EQ(Keys(*engine_->Recommend(req)), (std::vector<std::string>{"s2"}));
+  req.category = "no-such-category";
+  EXPECT_TRUE(engine_->Recommend(req)->empty());
+  EXPECT_EQ(Keys(*engine_->Popular(1, "sports/shoes")).size(), 1u);
+}
+
+TEST_F(EngineTest, SimilarItemsComeFromTheNeighbourTable) {
+  auto similar = engine_->Similar("s1", 1);
+  ASSERT_TRUE(similar.ok());
+  ASSERT_EQ(similar->size(), 1u);
+  EXPECT_EQ((*similar)[0].item_key, "s2");
+  EXPECT_EQ((*similar)[0].reason, "similar to Title s1");
+  EXPECT_TRUE(engine_->Similar("unknown", 5).status().IsNotFound());
+}
+
+TEST_F(EngineTest, InvalidEventsAreReportedPerRecordAndNotStored) {
+  const uint64_t before = engine_->Stats().events_total;
+  Event no_item = MakeEvent("u", "", EventType::kView);
+  Event no_shopper = MakeEvent("", "k1", EventType::kView);
+  Event bad_rating = MakeEvent("u", "k1", EventType::kRating);
+  bad_rating.value = 7;
+  Event future = MakeEvent("u", "k1", EventType::kView, NowMs() + 10LL * 24 * 3600 * 1000);
+  Event search = MakeEvent("u", "", EventType::kSearch);
+  std::vector<Status> st = engine_->Ingest({no_item, MakeEvent("u", "k1", EventType::kClick), no_shopper,
+                                            bad_rating, future, search});
+  ASSERT_EQ(st.size(), 6u);
+  EXPECT_TRUE(st[1].ok());
+  EXPECT_NE(st[0].message().find("item: required"), std::string::npos) << st[0].message();
+  EXPECT_NE(st[2].message().find("user"), std::string::npos);
+  EXPECT_NE(st[3].message().find("value: a rating must be between 0.5 and 5"), std::string::npos);
+  EXPECT_NE(st[4].message().find("timestamp"), std::string::npos);
+  EXPECT_NE(st[5].message().find("query: required"), std::string::npos);
+  EXPECT_EQ(engine_->Stats().events_total, before + 1);
+  engine_.reset();
+  engine_ = OpenOrDie(TestOptions(dir_.path()));
+  EXPECT_EQ(engine_->Stats().events_total, before + 1);
+}
+
+TEST_F(EngineTest, RestartRestoresStateAndGivesTheSameRecommendations) {
+  ASSERT_TRUE(engine_->Ingest({MakeEvent("r", "s1", EventType::kView), MakeEvent("r", "k1", EventType::kPurchase)})[0].ok());
+  ASSERT_TRUE(engine_->UpsertUser({"r", R"({"tier":"gold"})"}).ok());
+  auto before = For("r", 10);
+  auto popular_before = *engine_->Popular(10, "");
+  ModelInfo model_before = engine_->CurrentModel();
+  EngineStats stats_before = engine_->Stats();
+  engine_.reset();
+  engine_ = OpenOrDie(TestOptions(dir_.path()));
+  auto after = For("r", 10);
+  ASSERT_EQ(Keys(after), Keys(before));
+  for (size_t i = 0; i < after.size(); ++i) EXPECT_EQ(after[i].reason, before[i].reason);
+  EXPECT_EQ(Keys(*engine_->Popular(10, "")), Keys(popular_before));
+  EXPECT_EQ(engine_->CurrentModel().version, model_before.version);
+  EXPECT_EQ(engine_->Stats().events_total, stats_before.events_total);
+  EXPECT_EQ(engine_->Stats().users, stats_before.users);
+  EXPECT_EQ(engine_->GetUser("r")->attributes_json, R"({"tier":"gold"})");
+  EXPECT_EQ(engine_->GetItem("k1")->title, "Title k1");
+}
+
+TEST_F(EngineTest, RetrainBuildsANewVersionFromAllEvents) {
+  ModelInfo first = engine_->CurrentModel();
+  ASSERT_TRUE(engine_->Ingest({MakeEvent("x", "k3", EventType::kView), MakeEvent("x", "k1", EventType::kView)})[0].ok());
+  ASSERT_TRUE(engine_->Retrain(true).ok());
+  ModelInfo second = engine_->CurrentModel();
+  EXPECT_EQ(second.version, first.version + 1);
+  EXPECT_EQ(second.events_used, first.events_used + 2);
+  EXPECT_EQ(second.spec, "itemknn(k=50,sim=cosine,shrink=0)");
+  EXPECT_EQ(engine_->Stats().events_since_build, 0u);
+}
+
+TEST(EngineConcurrency, ConcurrentWritersAreGroupCommittedWithoutLoss) {
+  TempDir dir;
+  auto engine = OpenOrDie(TestOptions(dir.path()));
+  constexpr int kThreads = 4, kPerThread = 300;
+  std::vector<std::thread> threads;
+  std::atomic<int> acknowledged{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto st = engine->Ingest({MakeEvent("t" + std::to_string(t), "i" + std::to_string(i), EventType::kView)});
+        if (st[0].ok()) ++acknowledged;
+      }
+    });
+  }
+  // Readers run alongside the writers.
+  std::thread reader([&] {
+    RecommendRequest req;
+    req.user_key = "t0";
+    for (int i = 0; i < 200; ++i) ASSERT_TRUE(engine->Recommend(req).ok());
+  });
+  for (auto& t : threads) t.join();
+  reader.join();
+  EXPECT_EQ(acknowledged.load(), kThreads * kPerThread);
+  EXPECT_EQ(engine->Stats().events_total, uint64_t{kThreads * kPerThread});
+  EXPECT_EQ(engine->Stats().items, uint64_t{kPerThread});
+  engine.reset();
+  engine = OpenOrDie(TestOptions(dir.path()));
+  EXPECT_EQ(engine->Stats().events_total, uint64_t{kThreads * kPerThread});
+}
+
+TEST(EngineEmpty, AnEmptyShopAnswersWithEmptyLists) {
+  TempDir dir;
+  auto engine = OpenOrDie(TestOptions(dir.path()));
+  RecommendRequest req;
+  req.user_key = "anyone";
+  EXPECT_TRUE(engine->Recommend(req)->empty());
+  EXPECT_TRUE(engine->Popular(5, "")->empty());
+  EXPECT_EQ(engine->CurrentModel().version, 0u);
+  EXPECT_TRUE(engine->Retrain(true).ok());
+}
+
+}  // namespace
+}  // namespace recd
