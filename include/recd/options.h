@@ -51,6 +51,8 @@ struct Options {
   double knn_shrink = 10.0;      // shrinkage of cosine towards 0 for items with few shoppers
   int knn_max_user_items = 500;  // most recent items per shopper used to build the table
   double history_decay = 0.97;   // weight of the i-th most recent history event is decay^i
+  int knn_history_items = 30;    // a request scores at most this many of the shopper's items
+                                 // (the strongest), bounding its work to this x knn_neighbors
 
   // --- training ---
   int retrain_interval_seconds = 600;  // 0 disables the schedule

@@ -5,7 +5,10 @@
 namespace recd {
 
 void Catalog::Reserve(size_t count) {
-  if (entries_.size() < count) entries_.resize(count);
+  if (entries_.size() < count) {
+    entries_.resize(count);
+    availability_.resize(count);
+  }
 }
 
 void Catalog::Upsert(ItemIdx idx, Item item) {
@@ -31,6 +34,7 @@ void Catalog::Upsert(ItemIdx idx, Item item) {
       ++pos;
     }
   }
+  availability_[idx] = {item.available && !item.hidden, item.expires_ms};
   e.item = std::make_unique<Item>(std::move(item));
 }
 
@@ -39,8 +43,9 @@ const Item* Catalog::Get(ItemIdx idx) const {
 }
 
 bool Catalog::Recommendable(ItemIdx idx, int64_t now_ms) const {
-  const Item* item = Get(idx);
-  return item == nullptr || item->Recommendable(now_ms);
+  if (idx >= availability_.size()) return true;
+  const Availability& a = availability_[idx];
+  return a.sellable && (a.expires_ms == 0 || a.expires_ms > now_ms);
 }
 
 std::optional<CategoryIdx> Catalog::FindCategory(std::string_view path) const {

@@ -50,7 +50,13 @@ class Catalog {
     std::unique_ptr<Item> item;
     std::vector<CategoryIdx> categories;  // every prefix of every path
   };
+  // What the filter reads for every candidate, kept dense apart from the descriptions.
+  struct Availability {
+    bool sellable = true;    // available and not hidden (true while undescribed)
+    int64_t expires_ms = 0;  // 0: never
+  };
   std::vector<Entry> entries_;
+  std::vector<Availability> availability_;
   std::unordered_map<std::string, CategoryIdx, StringHash, std::equal_to<>> category_index_;
   size_t described_ = 0;
 };

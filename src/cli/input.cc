@@ -82,7 +82,7 @@ std::string Latin1ToUtf8(std::string_view in) {
 
 void Progress::Update(uint64_t count, uint64_t done_bytes, uint64_t total_bytes) {
   int64_t now = MonotonicMicros();
-  if (start_us_ < 0) start_us_ = now;
+  if (start_us_ < 0) start_us_ = last_us_ = now;
   if (now - last_us_ < 200000) return;
   last_us_ = now;
   double secs = std::max(1e-6, (now - start_us_) / 1e6);
@@ -100,8 +100,9 @@ void Progress::Update(uint64_t count, uint64_t done_bytes, uint64_t total_bytes)
 }
 
 void Progress::Finish(uint64_t count) {
+  if (last_us_ > start_us_) std::fprintf(stderr, "\r");  // a bar was drawn: overwrite it
   double secs = start_us_ < 0 ? 0 : (MonotonicMicros() - start_us_) / 1e6;
-  std::fprintf(stderr, "\r%s done: %llu in %.1f s%30s\n", what_.c_str(),
+  std::fprintf(stderr, "%s: %llu in %.1f s%40s\n", what_.c_str(),
                static_cast<unsigned long long>(count), secs, "");
 }
 

@@ -274,9 +274,19 @@ class Engine::Impl {
     std::vector<ItemIdx> request_excluded = ItemIndices(req.exclude);
     filter.Exclude(request_excluded);
 
+    // Score the strongest items of the shopper only: the request's work is bounded by
+    // knn_history_items x knn_neighbors whatever the history length.
+    std::span<const Affinity> scored = view.affinity;
+    thread_local std::vector<Affinity> strongest;
+    if (view.affinity.size() > static_cast<size_t>(options_.knn_history_items)) {
+      strongest = view.affinity;
+      std::nth_element(strongest.begin(), strongest.begin() + options_.knn_history_items, strongest.end(),
+                       [](const Affinity& a, const Affinity& b) { return a.weight > b.weight; });
+      strongest.resize(options_.knn_history_items);
+      scored = strongest;
+    }
     std::vector<Candidate> picked;
-    std::vector<KnnCandidate> knn =
-        model->knn.Score(view.affinity, n, [&](ItemIdx i) { return filter.Keep(i); });
+    std::vector<KnnCandidate> knn = model->knn.Score(scored, n, [&](ItemIdx i) { return filter.Keep(i); });
     for (const KnnCandidate& c : knn) {
       auto it = std::find_if(view.affinity.begin(), view.affinity.end(),
                              [&](const Affinity& a) { return a.item == c.because; });

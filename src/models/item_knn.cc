@@ -78,10 +78,9 @@ ItemKnnModel ItemKnnModel::FromTable(ItemKnnParams params, std::vector<uint64_t>
 
 ItemKnnModel::Scratch& ItemKnnModel::ThreadScratch(size_t num_items) {
   thread_local Scratch scratch;
-  if (scratch.score.size() < num_items) {
-    scratch.score.resize(num_items, 0.0f);
-    scratch.best_contribution.resize(num_items, 0.0f);
-    scratch.because.resize(num_items, kNoIdx);
+  if (scratch.acc.size() < num_items) {
+    scratch.acc.resize(num_items);
+    scratch.touched.resize(num_items);
   }
   return scratch;
 }

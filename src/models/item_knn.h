@@ -83,11 +83,15 @@ class ItemKnnModel {
  private:
   // Per-thread dense accumulators reused across requests (sized to the item count): the request
   // path touches only the entries it writes and resets them after.
+  struct Accumulator {  // one cache-line neighbourhood per item
+    float score = 0.0f;
+    float best_contribution = 0.0f;
+    ItemIdx because = kNoIdx;
+  };
   struct Scratch {
-    std::vector<float> score;
-    std::vector<float> best_contribution;
-    std::vector<ItemIdx> because;
-    std::vector<ItemIdx> touched;
+    std::vector<Accumulator> acc;
+    std::vector<ItemIdx> touched;  // sized like acc: an item is touched at most once
+    std::vector<KnnCandidate> candidates;
   };
   static Scratch& ThreadScratch(size_t num_items);
 
@@ -100,34 +104,42 @@ template <typename Keep>
 std::vector<KnnCandidate> ItemKnnModel::Score(std::span<const Affinity> history, size_t n,
                                               Keep&& keep) const {
   Scratch& s = ThreadScratch(num_items());
+  // Raw pointers: the compiler need not reload the vectors' buffers on every store.
+  Accumulator* const acc = s.acc.data();
+  ItemIdx* const touched = s.touched.data();
+  size_t num_touched = 0;
   for (const Affinity& a : history) {
     if (a.weight <= 0) continue;
     for (const Neighbor& nb : Neighbors(a.item)) {
-      float contribution = a.weight * nb.similarity;
-      if (s.score[nb.item] == 0.0f) s.touched.push_back(nb.item);
-      s.score[nb.item] += contribution;
-      if (contribution > s.best_contribution[nb.item]) {
-        s.best_contribution[nb.item] = contribution;
-        s.because[nb.item] = a.item;
+      const float contribution = a.weight * nb.similarity;
+      Accumulator& x = acc[nb.item];
+      if (x.score == 0.0f) touched[num_touched++] = nb.item;
+      x.score += contribution;
+      if (contribution > x.best_contribution) {
+        x.best_contribution = contribution;
+        x.because = a.item;
       }
     }
   }
-  std::vector<KnnCandidate> out;
-  out.reserve(s.touched.size());
-  for (ItemIdx item : s.touched) {
-    if (s.score[item] > 0 && keep(item)) out.push_back({item, s.score[item], s.because[item]});
-    s.score[item] = 0;
-    s.best_contribution[item] = 0;
+  // Filters are applied lazily, best candidate first, so a request pays for `keep` on about n
+  // items rather than on every touched one.
+  std::vector<KnnCandidate>& all = s.candidates;
+  all.clear();
+  for (size_t t = 0; t < num_touched; ++t) {
+    Accumulator& x = acc[touched[t]];
+    all.push_back({touched[t], x.score, x.because});
+    x = Accumulator();
   }
-  s.touched.clear();
-  auto better = [](const KnnCandidate& a, const KnnCandidate& b) {
-    return a.score > b.score || (a.score == b.score && a.item < b.item);
+  auto worse = [](const KnnCandidate& a, const KnnCandidate& b) {
+    return a.score < b.score || (a.score == b.score && a.item > b.item);
   };
-  if (out.size() > n) {
-    std::partial_sort(out.begin(), out.begin() + n, out.end(), better);
-    out.resize(n);
-  } else {
-    std::sort(out.begin(), out.end(), better);
+  std::make_heap(all.begin(), all.end(), worse);
+  std::vector<KnnCandidate> out;
+  out.reserve(n);
+  while (!all.empty() && out.size() < n) {
+    std::pop_heap(all.begin(), all.end(), worse);
+    if (keep(all.back().item)) out.push_back(all.back());
+    all.pop_back();
   }
   return out;
 }

@@ -63,13 +63,13 @@ class Session : public std::enable_shared_from_this<Session> {
     Send(res, req.keep_alive(), req.version());
   }
 
-  void Send(const HttpResponse& res, bool keep_alive, unsigned version) {
+  void Send(HttpResponse& res, bool keep_alive, unsigned version) {
     auto msg = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(res.status), version);
     msg->set(http::field::server, "recd");
     msg->set(http::field::content_type, res.content_type);
     msg->keep_alive(keep_alive);
-    msg->body() = res.body;
+    msg->body() = std::move(res.body);
     msg->prepare_payload();
     http::async_write(stream_, *msg,
                       [self = shared_from_this(), msg, keep_alive](beast::error_code ec, std::size_t) {

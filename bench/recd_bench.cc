@@ -1,0 +1,309 @@
+// recd_bench: end-to-end figures for docs/performance.md. Not a test: it asserts nothing and
+// its numbers depend on the machine and its neighbours, so every HTTP figure is paired with a
+// hello-world Beast handler measured in the same run and reported as a ratio.
+//
+//   recd_bench [--seconds S] [--out bench/results/recd_bench.json] [--only PHASE]
+//
+// Phases (each bounded by --seconds):
+//   ingest/engine   durable Engine::Ingest (WAL synced per call), batch sizes 1, 100, 1000
+//   ingest/http     POST /v1/events with JSON arrays of 100 and 1000 events, 4 connections
+//   recommend       Engine::Recommend on the demo shop, one thread: p50/p99/p999 and req/s
+//   http            GET /v1/users/{u}/recommendations vs a hello-world handler (2 KB body)
+#include <sys/utsname.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "cli/demo_shop.h"
+#include "cli/import.h"
+#include "core/clock.h"
+#include "server/http_client.h"
+#include "server/http_server.h"
+#include "server/routes.h"
+#include <filesystem>
+
+namespace recd {
+namespace {
+
+// A scratch directory removed at scope exit.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "recd-bench-XXXXXX").string();
+    path_ = mkdtemp(tmpl.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  const std::string& path() const { return path_; }
+  std::string Sub(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+std::unique_ptr<Engine> OpenEngine(const std::string& dir) {
+  Options options;
+  options.data_dir = dir;
+  options.retrain_interval_seconds = 0;
+  Result<std::unique_ptr<Engine>> engine = Engine::Open(options);
+  if (!engine.ok()) {
+    std::fprintf(stderr, "recd_bench: %s\n", engine.status().ToString().c_str());
+    std::exit(1);
+  }
+  return std::move(engine).value();
+}
+
+struct Row {
+  std::string name;
+  double per_second = 0;
+  double p50_us = 0, p99_us = 0, p999_us = 0;
+  std::string unit = "ops/s";
+  std::string note;
+};
+
+std::vector<Row> rows;
+
+double Percentile(std::vector<double>& v, double q) {
+  if (v.empty()) return 0;
+  size_t k = std::min(v.size() - 1, static_cast<size_t>(q * v.size()));
+  std::nth_element(v.begin(), v.begin() + k, v.end());
+  return v[k];
+}
+
+Row Summarize(std::string name, std::vector<double> latencies_us, double ops, double seconds, std::string unit) {
+  Row r;
+  r.name = std::move(name);
+  r.per_second = ops / seconds;
+  r.unit = std::move(unit);
+  r.p50_us = Percentile(latencies_us, 0.50);
+  r.p99_us = Percentile(latencies_us, 0.99);
+  r.p999_us = Percentile(latencies_us, 0.999);
+  return r;
+}
+
+void Print(const Row& r) {
+  std::printf("%-44s %12.0f %-9s p50 %8.1f us  p99 %8.1f us  p999 %8.1f us  %s\n", r.name.c_str(), r.per_second,
+              r.unit.c_str(), r.p50_us, r.p99_us, r.p999_us, r.note.c_str());
+  std::fflush(stdout);
+}
+
+std::vector<Event> SyntheticEvents(size_t n, std::mt19937_64& rng) {
+  static const EventType types[] = {EventType::kView, EventType::kView, EventType::kView, EventType::kClick,
+                                    EventType::kAddToCart, EventType::kPurchase};
+  std::vector<Event> events(n);
+  for (Event& e : events) {
+    e.user_key = fmt::format("u-{:04d}", rng() % 1500);
+    e.item_key = fmt::format("sku-{:05d}", rng() % 3000);
+    e.type = types[rng() % std::size(types)];
+  }
+  return events;
+}
+
+std::string EventsJson(const std::vector<Event>& events) {
+  std::string body = "[";
+  for (size_t i = 0; i < events.size(); ++i) {
+    body += fmt::format("{}{{\"user\":\"{}\",\"item\":\"{}\",\"type\":\"{}\"}}", i ? "," : "", events[i].user_key,
+                        events[i].item_key, EventTypeName(events[i].type));
+  }
+  return body + "]";
+}
+
+void BenchEngineIngest(double seconds) {
+  for (size_t batch : {size_t{1}, size_t{100}, size_t{1000}}) {
+    TempDir dir;
+    auto engine = OpenEngine(dir.path());
+    std::mt19937_64 rng(batch);
+    std::vector<double> lat;
+    uint64_t events = 0;
+    const int64_t start = MonotonicMicros();
+    while (MonotonicMicros() - start < seconds * 1e6) {
+      std::vector<Event> evs = SyntheticEvents(batch, rng);
+      int64_t t0 = MonotonicMicros();
+      for (const Status& st : engine->Ingest(std::move(evs))) events += st.ok();
+      lat.push_back(MonotonicMicros() - t0);
+    }
+    Row r = Summarize(fmt::format("ingest/engine batch={} (synced)", batch), lat, events,
+                      (MonotonicMicros() - start) / 1e6, "events/s");
+    r.note = "latency per synced batch";
+    Print(r);
+    rows.push_back(r);
+  }
+}
+
+// Runs `connections` client threads for `seconds`, each calling fn(client, rng) in a loop.
+Row LoadHttp(const std::string& name, uint16_t port, int connections, double seconds, double ops_per_call,
+             const std::function<std::pair<std::string, std::string>(std::mt19937_64&)>& make_request,
+             const std::string& unit) {
+  std::vector<std::vector<double>> lat(connections);
+  std::atomic<uint64_t> calls{0}, failures{0};
+  const int64_t start = MonotonicMicros();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < connections; ++c) {
+    threads.emplace_back([&, c] {
+      HttpClient client("127.0.0.1", port);
+      std::mt19937_64 rng(c + 1);
+      while (MonotonicMicros() - start < seconds * 1e6) {
+        auto [target, body] = make_request(rng);
+        int64_t t0 = MonotonicMicros();
+        auto r = body.empty() ? client.Get(target) : client.Post(target, body);
+        lat[c].push_back(MonotonicMicros() - t0);
+        if (!r.ok() || r->status != 200) ++failures;
+        ++calls;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::vector<double> all;
+  for (auto& l : lat) all.insert(all.end(), l.begin(), l.end());
+  Row r = Summarize(name, all, calls * ops_per_call, (MonotonicMicros() - start) / 1e6, unit);
+  if (failures) r.note = fmt::format("{} failed requests", failures.load());
+  return r;
+}
+
+void BenchHttpIngest(double seconds) {
+  TempDir dir;
+  auto engine = OpenEngine(dir.path());
+  Api api;
+  api.SetEngine(engine.get());
+  HttpServer server([&](const HttpRequest& q, HttpResponse& r) { api.Handle(q, r); }, 64 << 20);
+  if (!server.Listen("127.0.0.1:0").ok()) return;
+  server.Start(2);
+  for (size_t batch : {size_t{100}, size_t{1000}}) {
+    // Bodies are prepared up front so the clients spend their time sending.
+    std::mt19937_64 rng(7);
+    std::vector<std::string> bodies;
+    for (int i = 0; i < 64; ++i) bodies.push_back(EventsJson(SyntheticEvents(batch, rng)));
+    Row r = LoadHttp(fmt::format("ingest/http batch={} (synced), 4 conns", batch), server.port(), 4, seconds,
+                     static_cast<double>(batch),
+                     [&](std::mt19937_64& g) { return std::make_pair(std::string("/v1/events"), bodies[g() % bodies.size()]); },
+                     "events/s");
+    r.note = r.note.empty() ? "latency per batch" : r.note;
+    Print(r);
+    rows.push_back(r);
+  }
+  server.Stop();
+}
+
+void BenchRecommend(Engine& engine, double seconds) {
+  std::mt19937_64 rng(3);
+  std::vector<double> lat;
+  const int64_t start = MonotonicMicros();
+  uint64_t n = 0;
+  while (MonotonicMicros() - start < seconds * 1e6) {
+    RecommendRequest req;
+    req.user_key = fmt::format("u-{:04d}", rng() % 1500);
+    req.n = 10;
+    int64_t t0 = MonotonicMicros();
+    auto list = engine.Recommend(req);
+    lat.push_back(MonotonicMicros() - t0);
+    n += list.ok();
+  }
+  Row r = Summarize("recommend/engine n=10, 1 thread", lat, n, (MonotonicMicros() - start) / 1e6, "req/s");
+  Print(r);
+  rows.push_back(r);
+}
+
+void BenchHttpRecommend(Engine& engine, double seconds) {
+  Api api;
+  api.SetEngine(&engine);
+  HttpServer server([&](const HttpRequest& q, HttpResponse& r) { api.Handle(q, r); }, 1 << 20);
+  const std::string hello_body(2048, 'x');
+  HttpServer hello([&](const HttpRequest&, HttpResponse& r) { r.content_type = "text/plain"; r.body = hello_body; },
+                   1 << 20);
+  if (!server.Listen("127.0.0.1:0").ok() || !hello.Listen("127.0.0.1:0").ok()) return;
+  server.Start(2);
+  hello.Start(2);
+  const int connections = 8;
+  auto rec_request = [](std::mt19937_64& g) {
+    return std::make_pair(fmt::format("/v1/users/u-{:04d}/recommendations?n=10", g() % 1500), std::string());
+  };
+  auto hello_request = [](std::mt19937_64&) { return std::make_pair(std::string("/hello"), std::string()); };
+  // Alternate the two, twice, so a noisy neighbour hurts both alike.
+  std::vector<Row> recd_rows, hello_rows;
+  for (int round = 0; round < 2; ++round) {
+    hello_rows.push_back(LoadHttp("http/hello-world 2KB", hello.port(), connections, seconds / 2, 1, hello_request, "req/s"));
+    recd_rows.push_back(LoadHttp("http/recommend n=10", server.port(), connections, seconds / 2, 1, rec_request, "req/s"));
+  }
+  auto best = [](std::vector<Row>& v) {
+    return *std::max_element(v.begin(), v.end(), [](const Row& a, const Row& b) { return a.per_second < b.per_second; });
+  };
+  Row h = best(hello_rows), r = best(recd_rows);
+  h.name = fmt::format("http/hello-world Beast 2KB, {} conns", connections);
+  r.name = fmt::format("http/recommend n=10, {} conns", connections);
+  r.note = fmt::format("{:.2f}x of hello-world req/s", r.per_second / h.per_second);
+  Print(h);
+  Print(r);
+  rows.push_back(h);
+  rows.push_back(r);
+  server.Stop();
+  hello.Stop();
+}
+
+std::string CpuModel() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  }
+  return "unknown";
+}
+
+}  // namespace
+}  // namespace recd
+
+int main(int argc, char** argv) {
+  using namespace recd;
+  double seconds = 3;
+  std::string out = "bench/results/recd_bench.json";
+  std::string only;  // run one phase: ingest, http-ingest, recommend, http
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string flag = argv[i];
+    if (flag == "--seconds") seconds = std::stod(argv[i + 1]);
+    else if (flag == "--out") out = argv[i + 1];
+    else if (flag == "--only") only = argv[i + 1];
+  }
+  auto run = [&](const char* phase) { return only.empty() || only == phase; };
+  std::printf("recd_bench: %s, %u cores, %.1f s per phase\n\n", CpuModel().c_str(), std::thread::hardware_concurrency(), seconds);
+
+  if (run("ingest")) BenchEngineIngest(seconds);
+  if (run("http-ingest")) BenchHttpIngest(seconds);
+
+  // The demo shop, as ./run.sh loads it.
+  TempDir shop_in, shop_data;
+  cli::DemoShopOptions demo;
+  uint64_t written = 0;
+  if (!cli::WriteDemoShop(demo, shop_in.path(), &written).ok()) return 1;
+  auto engine = OpenEngine(shop_data.path());
+  cli::ImportStats stats;
+  if (!cli::Import(*engine, "catalog", shop_in.Sub("catalog.jsonl"), &stats).ok() ||
+      !cli::Import(*engine, "events", shop_in.Sub("events.jsonl"), &stats).ok() || !engine->Retrain(true).ok()) {
+    return 1;
+  }
+  std::printf("\ndemo shop: %llu items, %llu events, model %s\n\n", static_cast<unsigned long long>(stats.items),
+              static_cast<unsigned long long>(stats.events), engine->CurrentModel().spec.c_str());
+  if (run("recommend")) BenchRecommend(*engine, seconds);
+  if (run("http")) BenchHttpRecommend(*engine, 2 * seconds);
+
+  std::ofstream json(out);
+  utsname u{};
+  uname(&u);
+  json << "{\n  \"cpu\": \"" << CpuModel() << "\",\n  \"cores\": " << std::thread::hardware_concurrency()
+       << ",\n  \"kernel\": \"" << u.release << "\",\n  \"date_ms\": " << NowMs() << ",\n  \"rows\": [\n";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Row& r = rows[i];
+    json << fmt::format(R"(    {{"name":"{}","per_second":{:.1f},"unit":"{}","p50_us":{:.1f},"p99_us":{:.1f},"p999_us":{:.1f},"note":"{}"}})",
+                        r.name, r.per_second, r.unit, r.p50_us, r.p99_us, r.p999_us, r.note)
+         << (i + 1 < rows.size() ? ",\n" : "\n");
+  }
+  json << "  ]\n}\n";
+  std::printf("\nwrote %s\n", out.c_str());
+  return 0;
+}
