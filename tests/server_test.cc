@@ -129,6 +129,8 @@ TEST_F(ServerTest, BadInputGetsAClearErrorAndStoresNothing) {
       {"POST", "/v1/events", "{\"user\":\"\xc3\x28\",\"item\":\"a\",\"type\":\"view\"}", 400, "invalid UTF-8"},
       {"POST", "/v1/events", std::string(70 * 1024, ' '), 413, "larger than"},
       {"PUT", "/v1/items/a", R"({"price":"free"})", 400, "price: expected a number"},
+      {"POST", "/v1/items", R"([{"id":"z"},{"id":"y","colour":"red"}])", 400, "items[1].colour: unknown field"},
+      {"POST", "/v1/items", "[]", 400, "body: no items"},
       {"GET", "/v1/items/nope", "", 404, "item 'nope' is not in the catalog"},
       {"GET", "/v1/items/nope/similar", "", 404, "item 'nope' is unknown"},
       {"GET", "/v1/users/nobody", "", 404, "user 'nobody' is unknown"},
@@ -160,6 +162,12 @@ TEST_F(ServerTest, BadInputGetsAClearErrorAndStoresNothing) {
   EXPECT_NE(r.body.find(R"({"index":1,"code":"invalid_argument","message":"events[1].item: required for type 'view'"})"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find(R"("index":2)"), std::string::npos) << r.body;
   EXPECT_EQ(engine_->Stats().events_total, events_before + 1);
+
+  // NDJSON: a malformed line is reported by its index; the good line is stored.
+  r = Call("POST", "/v1/events", "{\"user\":\"u\",\"item\":\"a\",\"type\":\"view\"}\n{\"user\":\n");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find(R"("index":1,"code":"invalid_argument","message":"events[1]: malformed JSON)"), std::string::npos) << r.body;
+  EXPECT_EQ(engine_->Stats().events_total, events_before + 2);
 }
 
 }  // namespace

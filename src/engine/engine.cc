@@ -74,8 +74,9 @@ Status ValidateEvent(const Event& e, int64_t now_ms, const Options& options) {
   if (e.type == EventType::kRating) {
     if (!e.value) return Status::InvalidArgument("value: required for type 'rating'");
     if (!(*e.value >= 0.5 && *e.value <= 5.0)) {
-      return Status::InvalidArgument("value: a rating must be between 0.5 and 5, got " +
-                                     std::to_string(*e.value));
+      char got[32];
+      std::snprintf(got, sizeof(got), "%g", *e.value);
+      return Status::InvalidArgument(std::string("value: a rating must be between 0.5 and 5, got ") + got);
     }
   }
   if (e.timestamp_ms < 0) return Status::InvalidArgument("timestamp: must not be negative");
@@ -212,9 +213,16 @@ class Engine::Impl {
     return Status::OK();
   }
 
+  // Items known only from events get a description that just says "hidden".
   Status HideItem(const std::string& key) {
     Result<Item> item = GetItem(key);
-    if (!item.ok()) return item.status();
+    if (!item.ok()) {
+      std::shared_lock<RwLock> state(state_mu_);
+      if (!item_keys_.Find(key)) return Status::NotFound("item '" + key + "' is unknown");
+      Item placeholder;
+      placeholder.key = key;
+      item = std::move(placeholder);
+    }
     item->hidden = true;
     std::vector<Item> one;
     one.push_back(std::move(item).value());
@@ -269,7 +277,8 @@ class Engine::Impl {
     std::optional<UserIdx> user = req.user_key.empty() ? std::nullopt : user_keys_.Find(req.user_key);
     std::optional<SessionIdx> session =
         req.session_key.empty() ? std::nullopt : session_keys_.Find(req.session_key);
-    online_.Collect(user.value_or(kNoIdx), user ? kNoIdx : session.value_or(kNoIdx), &view);
+    online_.Collect(user.value_or(kNoIdx), kNoIdx, &view);
+    if (view.history_size == 0 && session) online_.Collect(kNoIdx, *session, &view);
     filter.Exclude(view.excluded);
     std::vector<ItemIdx> request_excluded = ItemIndices(req.exclude);
     filter.Exclude(request_excluded);

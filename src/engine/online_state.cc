@@ -7,7 +7,8 @@
 namespace recd {
 
 void OnlineState::Apply(const EventRecord& e) {
-  if (e.item_idx == kNoIdx) return;  // searches carry no item
+  // Searches say nothing about an item (the search module reads their queries from the log).
+  if (e.item_idx == kNoIdx || e.type == EventType::kSearch) return;
   if (e.item_idx >= items_.size()) items_.resize(e.item_idx + 1);
   const double strength = EventStrength(e.type, e.value, options_.event_weights);
   ItemCounters& c = items_[e.item_idx];

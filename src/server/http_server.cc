@@ -36,8 +36,24 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(max_body_bytes_);
     stream_.expires_after(kIdleTimeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  // Clients sending large bodies (curl above 1 MiB) wait for "100 Continue" before the body.
+  void OnHeader(beast::error_code ec, std::size_t) {
+    if (ec) return OnRead(ec, 0);
+    auto read_body = [self = shared_from_this()] {
+      http::async_read(self->stream_, self->buffer_, *self->parser_,
+                       beast::bind_front_handler(&Session::OnRead, self));
+    };
+    if (!beast::iequals(parser_->get()[http::field::expect], "100-continue")) return read_body();
+    auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                   parser_->get().version());
+    http::async_write(stream_, *cont, [self = shared_from_this(), cont, read_body](beast::error_code wec, std::size_t) {
+      if (wec) return self->Close();
+      read_body();
+    });
   }
 
   void OnRead(beast::error_code ec, std::size_t) {

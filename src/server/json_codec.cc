@@ -17,9 +17,12 @@ Status Expected(std::string_view field, std::string_view what) {
   return Status::InvalidArgument(std::string(field) + ": expected " + std::string(what));
 }
 
+// `where` is "" or a record path ending in '.' ("events[2]."), shown as "events[2]: ".
 Status Malformed(std::string_view where, simdjson::error_code err) {
-  std::string msg = std::string(where) + "malformed JSON";
-  if (err == simdjson::UTF8_ERROR) msg = std::string(where) + "invalid UTF-8";
+  std::string prefix(where);
+  if (!prefix.empty() && prefix.back() == '.') prefix.back() = ':', prefix += ' ';
+  std::string msg = prefix + "malformed JSON";
+  if (err == simdjson::UTF8_ERROR) msg = prefix + "invalid UTF-8";
   return Status::InvalidArgument(msg + " (" + simdjson::error_message(err) + ")");
 }
 
@@ -93,9 +96,11 @@ Status ParseEventObject(dom::object obj, Event* e) {
       has_type = true;
     } else if (key == "timestamp") {
       RECD_RETURN_IF_ERROR(GetInt(v, "timestamp", &e->timestamp_ms));
-      if (e->timestamp_ms <= 0) {
-        return Status::InvalidArgument("timestamp: expected milliseconds since the Unix epoch, got " +
-                                       std::to_string(e->timestamp_ms));
+      // Seconds since the epoch are the usual mistake: any date after 1973 is above 1e11 ms.
+      if (e->timestamp_ms < 100000000000LL) {
+        return Status::InvalidArgument("timestamp: expected milliseconds since the Unix epoch (omit it for now), got " +
+                                       std::to_string(e->timestamp_ms) +
+                                       (e->timestamp_ms > 0 ? ", which looks like seconds" : ""));
       }
     } else if (key == "value") {
       double d = 0;
@@ -121,7 +126,9 @@ Status ParseEventObject(dom::object obj, Event* e) {
         e->context.emplace_back(std::string(kv.key), std::move(text));
       }
     } else {
-      return Status::InvalidArgument("unknown field '" + std::string(key) + "'");
+      return Status::InvalidArgument(std::string(key) +
+                                     ": unknown field (expected user, session, item, type, timestamp, "
+                                     "value, query, recomm_id or context)");
     }
   }
   if (!has_type) return Status::InvalidArgument("type: required");
@@ -163,7 +170,9 @@ Status ParseItemObject(dom::object obj, Item* item) {
     } else if (key == "properties") {
       RECD_RETURN_IF_ERROR(GetRawObject(v, "properties", &item->properties_json));
     } else {
-      return Status::InvalidArgument("unknown field '" + std::string(key) + "'");
+      return Status::InvalidArgument(std::string(key) +
+                                     ": unknown field (expected id, title, description, categories, "
+                                     "brand, price, available, hidden, created, expires or properties)");
     }
   }
   return Status::OK();
@@ -183,7 +192,7 @@ Status ForEachRecord(std::string_view body, std::string_view label, bool* batch,
     *batch = true;
     dom::element doc;
     simdjson::error_code err = parser.parse(body.data(), body.size()).get(doc);
-    if (err) return Malformed("body: ", err);
+    if (err) return Malformed("body.", err);
     dom::array arr;
     if (doc.get_array().get(arr) != simdjson::SUCCESS) return Expected("body", "an array");
     size_t i = 0;
@@ -274,7 +283,7 @@ Status ParseItem(std::string_view body, const std::string& path_key, Item* item)
 Status ParseItems(std::string_view body, std::vector<Item>* items) {
   bool batch = false;
   items->clear();
-  return ForEachRecord(body, "items", &batch, [&](size_t i, dom::object obj, Status parsed) {
+  Status st = ForEachRecord(body, "items", &batch, [&](size_t i, dom::object obj, Status parsed) {
     const std::string where = "items[" + std::to_string(i) + "].";
     if (!parsed.ok()) return parsed.message().rfind("items[", 0) == 0 ? parsed : parsed.WithContext(where);
     items->emplace_back();
@@ -282,9 +291,14 @@ Status ParseItems(std::string_view body, std::vector<Item>* items) {
     if (items->back().key.empty()) return Status::InvalidArgument(where + "id: required");
     return Status::OK();
   });
+  RECD_RETURN_IF_ERROR(st);
+  if (items->empty()) return Status::InvalidArgument("body: no items");
+  return Status::OK();
 }
 
 Status ParseUserAttributes(std::string_view body, std::string* attributes_json) {
+  size_t first = body.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && body[first] == '[') return Expected("body", "one JSON object");
   bool batch = false;
   size_t count = 0;
   RECD_RETURN_IF_ERROR(ForEachRecord(body, "users", &batch, [&](size_t, dom::object obj, Status parsed) {

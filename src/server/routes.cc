@@ -138,6 +138,7 @@ Api::Api() {
   };
   std::atomic<uint64_t>* counter = &recomm_counter_;
 
+  unmatched_metric_ = metrics_.AddRoute("unmatched");
   add("GET", "/healthz", false, [](Context& c) { c.Reply(200, R"({"status":"ok"})"); });
   add("GET", "/readyz", false, [](Context& c) {
     if (c.engine) return c.Reply(200, R"({"status":"ready"})");
@@ -299,6 +300,7 @@ void Api::Handle(const HttpRequest& request, HttpResponse& response) {
     }
   }
   if (!match) {
+    metrics_.Record(unmatched_metric_, path_matched ? 405 : 404, (MonotonicMicros() - start_us) / 1e6);
     if (path_matched) {
       response.status = 405;
       response.body = json::ErrorBody(Status::NotSupported(std::string(request.method) + " is not allowed on " + std::string(path)));
@@ -324,6 +326,9 @@ void Api::Handle(const HttpRequest& request, HttpResponse& response) {
         !UrlDecode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true, &value) ||
         !json::ValidUtf8(key) || !json::ValidUtf8(value)) {
       return fail(Status::InvalidArgument("query: malformed escape or invalid UTF-8 in '" + std::string(pair) + "'"));
+    }
+    if (key == "category") {
+      while (!value.empty() && value.back() == '/') value.pop_back();
     }
     if (!key.empty()) c.query[key] = value;
     query = amp == std::string_view::npos ? "" : query.substr(amp + 1);

@@ -36,6 +36,7 @@ class Api {
   Metrics metrics_;
   std::vector<Route> routes_;
   std::atomic<uint64_t> recomm_counter_{0};
+  int unmatched_metric_ = 0;  // requests that matched no route
 };
 
 }  // namespace recd
