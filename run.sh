@@ -24,9 +24,9 @@ cat <<MSG
 recd is starting on $URL with the demo shop. Try, in another terminal:
 
   curl -s $URL/v1/users/u-0001/recommendations?n=5
-  curl -s -X POST $URL/v1/events -d '{"user":"u-0001","item":"sku-00042","type":"purchase"}'
-  curl -s $URL/v1/users/u-0001/recommendations?n=5        # sku-00042 gone, its neighbours in
-  curl -s $URL/v1/items/sku-00042/similar?n=5
+  curl -s -X POST $URL/v1/events -d '{"user":"u-0001","item":"sku-00047","type":"purchase"}'
+  curl -s $URL/v1/users/u-0001/recommendations?n=5        # sku-00047 gone, its neighbours in
+  curl -s $URL/v1/items/sku-00047/similar?n=5
   curl -s "$URL/v1/popular?n=5&category=electronics"
   curl -s $URL/v1/trending?n=5
   curl -s $URL/v1/models
