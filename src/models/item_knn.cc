@@ -80,7 +80,7 @@ ItemKnnModel::Scratch& ItemKnnModel::ThreadScratch(size_t num_items) {
   thread_local Scratch scratch;
   if (scratch.acc.size() < num_items) {
     scratch.acc.resize(num_items);
-    scratch.touched.resize(num_items);
+    scratch.touched.resize(num_items + 1);  // Score writes one slot past the last touched item
   }
   return scratch;
 }

@@ -111,18 +111,20 @@ std::vector<KnnCandidate> ItemKnnModel::Score(std::span<const Affinity> history,
   for (const Affinity& a : history) {
     if (a.weight <= 0) continue;
     for (const Neighbor& nb : Neighbors(a.item)) {
+      // Branch-free: whether an item is new, or a better cause, is unpredictable.
       const float contribution = a.weight * nb.similarity;
       Accumulator& x = acc[nb.item];
-      if (x.score == 0.0f) touched[num_touched++] = nb.item;
+      touched[num_touched] = nb.item;
+      num_touched += x.score == 0.0f;
       x.score += contribution;
-      if (contribution > x.best_contribution) {
-        x.best_contribution = contribution;
-        x.because = a.item;
-      }
+      const bool stronger = contribution > x.best_contribution;
+      x.best_contribution = stronger ? contribution : x.best_contribution;
+      x.because = stronger ? a.item : x.because;
     }
   }
-  // Filters are applied lazily, best candidate first, so a request pays for `keep` on about n
-  // items rather than on every touched one.
+  // Select the best 2n (+8) candidates in one pass with a small heap, then apply the filter
+  // best first; only when the filter rejects too many of them is the full list ranked. So a
+  // request pays ~1 comparison per touched item and calls `keep` on about n of them.
   std::vector<KnnCandidate>& all = s.candidates;
   all.clear();
   for (size_t t = 0; t < num_touched; ++t) {
@@ -130,16 +132,22 @@ std::vector<KnnCandidate> ItemKnnModel::Score(std::span<const Affinity> history,
     all.push_back({touched[t], x.score, x.because});
     x = Accumulator();
   }
-  auto worse = [](const KnnCandidate& a, const KnnCandidate& b) {
-    return a.score < b.score || (a.score == b.score && a.item > b.item);
+  auto better = [](const KnnCandidate& a, const KnnCandidate& b) {
+    return a.score > b.score || (a.score == b.score && a.item < b.item);
   };
-  std::make_heap(all.begin(), all.end(), worse);
   std::vector<KnnCandidate> out;
   out.reserve(n);
-  while (!all.empty() && out.size() < n) {
-    std::pop_heap(all.begin(), all.end(), worse);
-    if (keep(all.back().item)) out.push_back(all.back());
-    all.pop_back();
+  const size_t shortlist = std::min(all.size(), 2 * n + 8);
+  std::partial_sort(all.begin(), all.begin() + shortlist, all.end(), better);
+  size_t next = 0;
+  for (; next < shortlist && out.size() < n; ++next) {
+    if (keep(all[next].item)) out.push_back(all[next]);
+  }
+  if (out.size() < n && next < all.size()) {
+    std::sort(all.begin() + next, all.end(), better);
+    for (; next < all.size() && out.size() < n; ++next) {
+      if (keep(all[next].item)) out.push_back(all[next]);
+    }
   }
   return out;
 }
