@@ -186,6 +186,7 @@ int main(int argc, char** argv) {
     std::printf("imported %llu events and %llu items; %llu records rejected\n",
                 static_cast<unsigned long long>(stats.events), static_cast<unsigned long long>(stats.items),
                 static_cast<unsigned long long>(stats.rejected));
+    if (stats.events == 0) return 0;  // the models learn from events only
     st = (*engine)->Retrain(/*wait=*/true);
     if (!st.ok()) return Fail(st);
     ModelInfo m = (*engine)->CurrentModel();
