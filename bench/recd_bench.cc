@@ -173,7 +173,7 @@ void BenchHttpIngest(double seconds) {
   auto engine = OpenEngine(dir.path());
   Api api;
   api.SetEngine(engine.get());
-  HttpServer server([&](const HttpRequest& q, HttpResponse& r) { api.Handle(q, r); }, 64 << 20);
+  HttpServer server([&](const HttpRequest& q, HttpResponse& r) { api.Handle(q, r); }, Api::ServerOptions(engine->options()));
   if (!server.Listen("127.0.0.1:0").ok()) return;
   server.Start(2);
   for (size_t batch : {size_t{100}, size_t{1000}}) {
@@ -214,10 +214,10 @@ void BenchRecommend(Engine& engine, double seconds) {
 void BenchHttpRecommend(Engine& engine, double seconds) {
   Api api;
   api.SetEngine(&engine);
-  HttpServer server([&](const HttpRequest& q, HttpResponse& r) { api.Handle(q, r); }, 1 << 20);
+  HttpServer server([&](const HttpRequest& q, HttpResponse& r) { api.Handle(q, r); }, Api::ServerOptions(engine.options()));
   const std::string hello_body(2048, 'x');
   HttpServer hello([&](const HttpRequest&, HttpResponse& r) { r.content_type = "text/plain"; r.body = hello_body; },
-                   1 << 20);
+                   HttpServerOptions());
   if (!server.Listen("127.0.0.1:0").ok() || !hello.Listen("127.0.0.1:0").ok()) return;
   server.Start(2);
   hello.Start(2);

@@ -61,11 +61,13 @@ TEST(Crash, NoAcknowledgedEventIsLostOnSigkill) {
   server = std::make_unique<testing::ServerProcess>(dir.Sub("data"), port);
   ASSERT_TRUE(server->Start());
   HttpClient client("127.0.0.1", port);
+  // Each acknowledged event must be in its user's history after the restart.
   size_t lost = 0;
   for (int n : acknowledged) {
-    auto r = client.Get("/v1/users/c" + std::to_string(n));
+    auto r = client.Get("/v1/users/c" + std::to_string(n) + "/history");
     ASSERT_TRUE(r.ok());
-    lost += r->status != 200;
+    lost += r->status != 200 ||
+            r->body.find("\"item\":\"i" + std::to_string(n % 50) + "\"") == std::string::npos;
   }
   EXPECT_EQ(lost, 0u) << "of " << acknowledged.size() << " acknowledged events";
   auto models = client.Get("/v1/models");

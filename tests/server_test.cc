@@ -19,7 +19,7 @@ class ServerTest : public ::testing::Test {
     options.max_body_bytes = 64 * 1024;
     engine_ = testing::OpenOrDie(options);
     server_ = std::make_unique<HttpServer>([this](const HttpRequest& q, HttpResponse& r) { api_.Handle(q, r); },
-                                           options.max_body_bytes);
+                                           Api::ServerOptions(options));
     ASSERT_TRUE(server_->Listen("127.0.0.1:0").ok());
     server_->Start(2);
     client_ = std::make_unique<HttpClient>("127.0.0.1", server_->port());

@@ -23,7 +23,7 @@ namespace recd {
 struct RecommendRequest {
   std::string user_key;     // may be unknown: cold shoppers get popular items
   std::string session_key;  // optional: the live session, used when user_key is empty
-  int n = 0;                // 0: Options::default_n
+  int n = 0;                // 0: Options::default_n; at most Options::max_n
   std::string category;     // optional category path filter
   std::vector<std::string> exclude;  // item keys never to return
 };
@@ -33,6 +33,12 @@ struct Recommendation {
   double score = 0;
   std::string source;  // which candidate source proposed it: "itemknn", "popularity"
   std::string reason;  // "because you viewed Blue Kettle", "popular in kitchen"
+};
+
+struct HistoryEvent {
+  std::string item_key;
+  EventType type = EventType::kView;
+  int64_t timestamp_ms = 0;
 };
 
 struct ModelInfo {
@@ -75,6 +81,11 @@ class Engine {
 
   Status UpsertUser(User user);
   Result<User> GetUser(const std::string& user_key) const;
+
+  // The shopper's recent item events, newest first (at most Options::history_size): the user's
+  // if user_key is set, else the session's. NotFound if the shopper was never seen.
+  Result<std::vector<HistoryEvent>> History(const std::string& user_key,
+                                            const std::string& session_key) const;
 
   // Personalized list for a shopper from their live history and the current snapshot; cold
   // shoppers fall back to popularity. Each entry says why it is there.

@@ -43,6 +43,7 @@ bool DecodeItem(std::string_view bytes, Item* item) {
   item->available = flags & 1;
   item->hidden = flags & 2;
   item->price = (flags & 4) ? std::optional<double>(price) : std::nullopt;
+  if (ncat > bytes.size() / 4) return false;  // each category takes at least its length field
   item->categories.resize(ncat);
   for (auto& c : item->categories) {
     if (!r.LengthPrefixed(&c)) return false;

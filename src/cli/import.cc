@@ -51,8 +51,10 @@ class Importer {
     for (size_t i = 0; i < statuses.size(); ++i) {
       if (statuses[i].ok()) {
         ++stats_->events;
-      } else {
+      } else if (statuses[i].IsInvalidArgument()) {
         Reject(where_[i], statuses[i].message());
+      } else if (fatal_.ok()) {
+        fatal_ = statuses[i];  // the store failed: stop, do not count it as a bad line
       }
     }
     events_.clear();
@@ -80,7 +82,7 @@ class Importer {
       if (header) *header = line;
     }
     uint64_t count = 0;
-    while (reader.Next(&line)) {
+    while (fatal_.ok() && reader.Next(&line)) {
       if (line.empty()) continue;
       const std::string where = path + ":" + std::to_string(reader.line_number());
       if (!json::ValidUtf8(line)) {
@@ -92,7 +94,8 @@ class Importer {
     }
     FlushEvents();
     progress.Finish(count);
-    return Status::OK();
+    RECD_RETURN_IF_ERROR(fatal_);
+    return reader.Close();
   }
 
  private:
@@ -101,6 +104,7 @@ class Importer {
   std::vector<Event> events_;
   std::vector<std::string> where_;
   int errors_ = 0;
+  Status fatal_;
 };
 
 Status ImportEventsJsonl(Importer& im, const std::string& path) {
@@ -110,8 +114,13 @@ Status ImportEventsJsonl(Importer& im, const std::string& path) {
     bool batch = false;
     Status st = json::ParseEvents(line, &events, &statuses, &batch);
     if (!st.ok()) return im.Reject(where, st.message());
-    if (!statuses[0].ok()) return im.Reject(where, statuses[0].message());
-    im.AddEvent(std::move(events[0]), where);
+    for (size_t i = 0; i < events.size(); ++i) {  // a line may hold an array of events
+      if (statuses[i].ok()) {
+        im.AddEvent(std::move(events[i]), where);
+      } else {
+        im.Reject(where, statuses[i].message());
+      }
+    }
   });
 }
 
@@ -188,6 +197,7 @@ Status ImportMovieLens100k(Importer& im, const std::string& dir) {
     }
     items.push_back(std::move(item));
   }
+  RECD_RETURN_IF_ERROR(reader.Close());
   RECD_RETURN_IF_ERROR(im.AddItems(std::move(items)));
   return im.ForEachLine(FindInDir(dir, "u.data"), "ratings", false, [&](const std::string& l, const std::string& where) {
     std::vector<std::string> f = SplitCsv(l, '\t');

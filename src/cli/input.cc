@@ -10,11 +10,20 @@
 namespace recd::cli {
 
 LineReader::~LineReader() {
-  if (file_) piped_ ? pclose(file_) : fclose(file_);
+  (void)Close();
   std::free(buf_);
 }
 
+Status LineReader::Close() {
+  if (!file_) return Status::OK();
+  int rc = piped_ ? pclose(file_) : fclose(file_);
+  file_ = nullptr;
+  if (rc != 0) return Status::IOError("reading '" + path_ + "' failed (truncated or corrupt?)");
+  return Status::OK();
+}
+
 Status LineReader::Open(const std::string& path) {
+  path_ = path;
   struct stat st;
   if (stat(path.c_str(), &st) != 0) return Status::IOError("cannot open '" + path + "': no such file");
   if (path.size() > 4 && path.compare(path.size() - 4, 4, ".zst") == 0) {

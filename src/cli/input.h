@@ -19,6 +19,8 @@ class LineReader {
   Status Open(const std::string& path);
   // False at the end of input. Strips a trailing '\r'.
   bool Next(std::string* line);
+  // Closes the input; IOError when a decompressor failed (a truncated or corrupt .zst).
+  Status Close();
   uint64_t line_number() const { return line_number_; }
   // Bytes consumed, and the total when known (0 for compressed input).
   uint64_t bytes_read() const { return bytes_read_; }
@@ -27,6 +29,7 @@ class LineReader {
  private:
   FILE* file_ = nullptr;
   bool piped_ = false;
+  std::string path_;
   uint64_t line_number_ = 0, bytes_read_ = 0, total_bytes_ = 0;
   char* buf_ = nullptr;
   size_t cap_ = 0;

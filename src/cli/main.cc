@@ -75,7 +75,7 @@ int Serve(const Options& options) {
 
   Api api;
   HttpServer server([&api](const HttpRequest& req, HttpResponse& res) { api.Handle(req, res); },
-                    options.max_body_bytes);
+                    Api::ServerOptions(options));
   Status st = server.Listen(options.listen);
   if (!st.ok()) return Fail(st);
   server.Start(options.http_threads);

@@ -47,12 +47,14 @@ Result<InteractionMatrix> BuildInteractionMatrix(const Store& store, const Event
   EventRecord e;
   Status decode_status;
   MatrixBuildStats local;
+  uint64_t max_item = 0;
   Status st = store.Scan(Cf::kEvents, "", [&](std::string_view key, std::string_view value) {
     decode_status = DecodeEvent(value, &e);
     if (!decode_status.ok()) return false;
     ++local.events_read;
     local.last_seq = Store::DecodeSeq(key);
-    if (e.item_idx == kNoIdx || e.item_idx >= num_items) return true;
+    if (e.item_idx == kNoIdx) return true;
+    max_item = std::max<uint64_t>(max_item, e.item_idx);
     uint64_t row = e.user_idx != kNoIdx ? e.user_idx
                    : e.session_idx != kNoIdx ? ((1ULL << 63) | e.session_idx)
                                              : UINT64_MAX;
@@ -72,7 +74,8 @@ Result<InteractionMatrix> BuildInteractionMatrix(const Store& store, const Event
   std::sort(row_keys.begin(), row_keys.end());
 
   InteractionMatrix m;
-  m.num_cols = num_items;
+  // Items first seen in events committed after the caller counted them are still columns.
+  m.num_cols = rows.empty() ? num_items : std::max<uint32_t>(num_items, static_cast<uint32_t>(max_item + 1));
   m.row_ptr.push_back(0);
   std::vector<std::pair<ItemIdx, Cell>> cells;
   for (uint64_t k : row_keys) {

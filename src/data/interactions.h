@@ -42,7 +42,7 @@ struct MatrixBuildStats {
 };
 
 // Reads the whole events column family. Each row keeps at most `max_row_items` items, the most
-// recently touched ones. `num_items` sizes the columns.
+// recently touched ones. There are at least `num_items` columns, more if the log names more.
 Result<InteractionMatrix> BuildInteractionMatrix(const Store& store, const EventWeights& weights,
                                                  uint32_t num_items, int max_row_items,
                                                  MatrixBuildStats* stats);

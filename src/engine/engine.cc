@@ -132,6 +132,9 @@ class Engine::Impl {
     Status st = store_->Get(Cf::kMeta, kSnapshotKey, &bytes);
     if (st.ok()) {
       Result<std::shared_ptr<const ModelSnapshot>> snap = DecodeSnapshot(bytes);
+      if (snap.ok() && (*snap)->info.items > item_keys_.size()) {
+        snap = Status::Corruption("model snapshot: more items than the key map knows");
+      }
       if (snap.ok()) {
         model_.store(*snap);
         spdlog::info("serving stored model snapshot v{} ({})", (*snap)->info.version, (*snap)->info.spec);
@@ -195,6 +198,11 @@ class Engine::Impl {
       }
     }
     std::lock_guard<std::mutex> commit(commit_mu_);
+    return UpsertItemsLocked(items);
+  }
+
+  // REQUIRES: commit_mu_ held; items validated.
+  Status UpsertItemsLocked(std::vector<Item>& items) {
     RECD_RETURN_IF_ERROR(fatal_);
     WriteBatch batch = store_->NewBatch();
     std::vector<ItemIdx> idx(items.size());
@@ -213,20 +221,23 @@ class Engine::Impl {
     return Status::OK();
   }
 
-  // Items known only from events get a description that just says "hidden".
+  // Items known only from events get a description that just says "hidden". The read and the
+  // write happen under the commit lock, so a concurrent upsert is never overwritten.
   Status HideItem(const std::string& key) {
-    Result<Item> item = GetItem(key);
-    if (!item.ok()) {
+    std::lock_guard<std::mutex> commit(commit_mu_);
+    Item item;
+    {
       std::shared_lock<RwLock> state(state_mu_);
-      if (!item_keys_.Find(key)) return Status::NotFound("item '" + key + "' is unknown");
-      Item placeholder;
-      placeholder.key = key;
-      item = std::move(placeholder);
+      std::optional<ItemIdx> idx = item_keys_.Find(key);
+      if (!idx) return Status::NotFound("item '" + key + "' is unknown");
+      const Item* known = catalog_.Get(*idx);
+      if (known) item = *known;
+      item.key = key;
     }
-    item->hidden = true;
+    item.hidden = true;
     std::vector<Item> one;
-    one.push_back(std::move(item).value());
-    return UpsertItems(one);
+    one.push_back(std::move(item));
+    return UpsertItemsLocked(one);
   }
 
   Result<Item> GetItem(const std::string& key) const {
@@ -266,8 +277,28 @@ class Engine::Impl {
 
   // ---- read path ----
 
+  // The list length a request asked for: default_n when unset, never above max_n.
+  size_t ListLength(int n) const {
+    return static_cast<size_t>(std::clamp(n > 0 ? n : options_.default_n, 1, options_.max_n));
+  }
+
+  Result<std::vector<HistoryEvent>> History(const std::string& user_key, const std::string& session_key) const {
+    std::shared_lock<RwLock> state(state_mu_);
+    std::optional<UserIdx> user = user_key.empty() ? std::nullopt : user_keys_.Find(user_key);
+    std::optional<SessionIdx> session = session_key.empty() ? std::nullopt : session_keys_.Find(session_key);
+    if (!user && !session) {
+      return Status::NotFound(user_key.empty() ? "session '" + session_key + "' is unknown"
+                                               : "user '" + user_key + "' is unknown");
+    }
+    std::vector<HistoryEvent> out;
+    for (const HistoryEntry& h : online_.History(user.value_or(kNoIdx), user ? kNoIdx : *session)) {
+      out.push_back({item_keys_.Key(h.item), h.type, h.timestamp_ms});
+    }
+    return out;
+  }
+
   Result<std::vector<Recommendation>> Recommend(const RecommendRequest& req) const {
-    const size_t n = static_cast<size_t>(req.n > 0 ? req.n : options_.default_n);
+    const size_t n = ListLength(req.n);
     const int64_t now = NowMs();
     std::shared_ptr<const ModelSnapshot> model = model_.load();
     thread_local ShopperView view;
@@ -302,12 +333,12 @@ class Engine::Impl {
       EventType type = view.strongest[it - view.affinity.begin()];
       picked.push_back({c.item, c.score, Source::kItemKnn, c.because, type});
     }
-    BackfillPopular(n, &filter, &picked);
+    BackfillPopular(n, filter, &picked);
     return Present(picked, req.category);
   }
 
   Result<std::vector<Recommendation>> Similar(const std::string& key, int n_req) const {
-    const size_t n = static_cast<size_t>(n_req > 0 ? n_req : options_.default_n);
+    const size_t n = ListLength(n_req);
     std::shared_ptr<const ModelSnapshot> model = model_.load();
     std::shared_lock<RwLock> state(state_mu_);
     std::optional<ItemIdx> idx = item_keys_.Find(key);
@@ -326,24 +357,24 @@ class Engine::Impl {
       std::optional<CategoryIdx> cat = catalog_.FindCategory(category);
       if (cat) filter.RestrictToCategory(*cat);
       std::vector<Candidate> more;
-      BackfillPopular(n - picked.size(), &filter, &more, picked);
+      BackfillPopular(n - picked.size(), filter, &more, picked);
       for (Recommendation& r : Present(more, category)) out.push_back(std::move(r));
     }
     return out;
   }
 
   Result<std::vector<Recommendation>> Popular(int n_req, const std::string& category) const {
-    const size_t n = static_cast<size_t>(n_req > 0 ? n_req : options_.default_n);
+    const size_t n = ListLength(n_req);
     std::shared_lock<RwLock> state(state_mu_);
     RequestFilter filter(catalog_, NowMs());
     if (!ApplyCategory(category, &filter)) return std::vector<Recommendation>{};
     std::vector<Candidate> picked;
-    BackfillPopular(n, &filter, &picked);
+    BackfillPopular(n, filter, &picked);
     return Present(picked, category);
   }
 
   Result<std::vector<Recommendation>> Trending(int n_req, const std::string& category) const {
-    const size_t n = static_cast<size_t>(n_req > 0 ? n_req : options_.default_n);
+    const size_t n = ListLength(n_req);
     const int64_t now = NowMs();
     std::shared_lock<RwLock> state(state_mu_);
     RequestFilter filter(catalog_, now);
@@ -455,16 +486,25 @@ class Engine::Impl {
   // Rebuilds the key maps, the catalog and the online state from the store.
   Status Restore() {
     const int64_t start = MonotonicMicros();
+    // Key maps: indices are dense per namespace, so each must be below its namespace's count.
+    std::vector<std::pair<std::string, uint32_t>> keys[3];  // users, sessions, items
     Status st = store_->Scan(Cf::kKeys, "", [&](std::string_view key, std::string_view value) {
       uint32_t idx = 0;
       Decoder d(value);
-      if (key.empty() || !d.Fixed(&idx)) return true;
-      KeyMap* map = key[0] == kUserNs ? &user_keys_ : key[0] == kSessionNs ? &session_keys_
-                    : key[0] == kItemNs ? &item_keys_ : nullptr;
-      if (map) map->Restore(key.substr(1), idx);
+      const int ns = key.empty() ? -1 : key[0] == kUserNs ? 0 : key[0] == kSessionNs ? 1 : key[0] == kItemNs ? 2 : -1;
+      if (ns >= 0 && d.Fixed(&idx)) keys[ns].emplace_back(key.substr(1), idx);
       return true;
     });
     RECD_RETURN_IF_ERROR(st);
+    KeyMap* maps[3] = {&user_keys_, &session_keys_, &item_keys_};
+    for (int ns = 0; ns < 3; ++ns) {
+      for (const auto& [key, idx] : keys[ns]) {
+        if (idx >= keys[ns].size()) {
+          return Status::Corruption("key map: index " + std::to_string(idx) + " of '" + key + "' is out of range");
+        }
+        maps[ns]->Restore(key, idx);
+      }
+    }
     Status item_status;
     st = store_->Scan(Cf::kItems, "", [&](std::string_view key, std::string_view value) {
       Item item;
@@ -483,7 +523,15 @@ class Engine::Impl {
     Status event_status;
     st = store_->Scan(Cf::kEvents, "", [&](std::string_view key, std::string_view value) {
       event_status = DecodeEvent(value, &r);
-      if (!event_status.ok()) return false;
+      if (event_status.ok() && ((r.user_idx != kNoIdx && r.user_idx >= user_keys_.size()) ||
+                                (r.session_idx != kNoIdx && r.session_idx >= session_keys_.size()) ||
+                                (r.item_idx != kNoIdx && r.item_idx >= item_keys_.size()))) {
+        event_status = Status::Corruption("event record: an index has no key");
+      }
+      if (!event_status.ok()) {
+        event_status = event_status.WithContext("event " + std::to_string(Store::DecodeSeq(key)) + ": ");
+        return false;
+      }
       online_.Apply(r);
       next_seq_ = Store::DecodeSeq(key) + 1;
       ++events_total_;
@@ -574,21 +622,21 @@ class Engine::Impl {
   }
 
   // Appends popular items not yet in `picked` (nor in `also_taken`) until `picked` has n.
-  void BackfillPopular(size_t n, RequestFilter* filter, std::vector<Candidate>* picked,
+  void BackfillPopular(size_t n, const RequestFilter& filter, std::vector<Candidate>* picked,
                        const std::vector<Candidate>& also_taken = {}) const {
     if (picked->size() >= n) return;
     std::vector<ItemIdx> taken;
-    for (const std::vector<Candidate>* list : {static_cast<const std::vector<Candidate>*>(picked), &also_taken}) {
-      for (const Candidate& c : *list) taken.push_back(c.item);
-    }
+    for (const Candidate& c : *picked) taken.push_back(c.item);
+    for (const Candidate& c : also_taken) taken.push_back(c.item);
     std::sort(taken.begin(), taken.end());
-    filter->Exclude(taken);
+    RequestFilter not_taken = filter;  // `taken` outlives this copy, not the caller's filter
+    not_taken.Exclude(taken);
     const int64_t now = NowMs();
     std::vector<Scored> top = TopItems(
         online_.num_items(), n - picked->size(),
         [&](ItemIdx i) { return !online_.popularity(i).empty(); },
         [&](ItemIdx i) { return online_.popularity(i).RankKey(); },
-        [&](ItemIdx i) { return filter->Keep(i); });
+        [&](ItemIdx i) { return not_taken.Keep(i); });
     for (const Scored& s : top) {
       double value = online_.popularity(s.idx).ValueAt(now, options_.popularity_half_life_hours);
       picked->push_back({s.idx, value, Source::kPopularity});
@@ -656,6 +704,10 @@ Status Engine::HideItem(const std::string& key) { return impl_->HideItem(key); }
 Result<Item> Engine::GetItem(const std::string& key) const { return impl_->GetItem(key); }
 Status Engine::UpsertUser(User user) { return impl_->UpsertUser(user); }
 Result<User> Engine::GetUser(const std::string& key) const { return impl_->GetUser(key); }
+Result<std::vector<HistoryEvent>> Engine::History(const std::string& user_key,
+                                                  const std::string& session_key) const {
+  return impl_->History(user_key, session_key);
+}
 Result<std::vector<Recommendation>> Engine::Recommend(const RecommendRequest& r) const {
   return impl_->Recommend(r);
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <thread>
 
 #include "core/clock.h"
@@ -100,8 +101,10 @@ TEST_F(EngineTest, HiddenUnavailableAndExpiredItemsAreNeverRecommended) {
   Item expired = MakeItem("k3", "home/kitchen");
   expired.expires_ms = NowMs() - 1000;
   ASSERT_TRUE(engine_->UpsertItems({gone, expired}).ok());
-  ASSERT_TRUE(engine_->Ingest({MakeEvent("v", "k1", EventType::kView), MakeEvent("v", "s1", EventType::kView),
-                               MakeEvent("other", "k3", EventType::kView)})[0].ok());
+  for (const Status& st : engine_->Ingest({MakeEvent("v", "k1", EventType::kView), MakeEvent("v", "s1", EventType::kView),
+                                           MakeEvent("other", "k3", EventType::kView)})) {
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
   std::vector<std::vector<Recommendation>> lists = {For("v", 10), *engine_->Popular(10, ""),
                                                     *engine_->Trending(10, ""), *engine_->Similar("k1", 10)};
   for (const auto& list : lists) {
@@ -167,7 +170,9 @@ TEST_F(EngineTest, InvalidEventsAreReportedPerRecordAndNotStored) {
 }
 
 TEST_F(EngineTest, RestartRestoresStateAndGivesTheSameRecommendations) {
-  ASSERT_TRUE(engine_->Ingest({MakeEvent("r", "s1", EventType::kView), MakeEvent("r", "k1", EventType::kPurchase)})[0].ok());
+  for (const Status& st : engine_->Ingest({MakeEvent("r", "s1", EventType::kView), MakeEvent("r", "k1", EventType::kPurchase)})) {
+    ASSERT_TRUE(st.ok());
+  }
   ASSERT_TRUE(engine_->UpsertUser({"r", R"({"tier":"gold"})"}).ok());
   auto before = For("r", 10);
   auto popular_before = *engine_->Popular(10, "");
@@ -195,6 +200,62 @@ TEST_F(EngineTest, RetrainBuildsANewVersionFromAllEvents) {
   EXPECT_EQ(second.events_used, first.events_used + 2);
   EXPECT_EQ(second.spec, "itemknn(k=50,sim=cosine,shrink=0)");
   EXPECT_EQ(engine_->Stats().events_since_build, 0u);
+}
+
+TEST_F(EngineTest, ShoppersWithoutItemEventsGetPopularItems) {
+  ASSERT_TRUE(engine_->UpsertUser({"attributes-only", "{}"}).ok());
+  Event search;
+  search.session_key = "searcher";
+  search.type = EventType::kSearch;
+  search.query = "kettle";
+  ASSERT_TRUE(engine_->Ingest({search, MakeEvent("later", "s1", EventType::kView)})[0].ok());
+  auto list = For("attributes-only", 2);
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].source, "popularity");
+  RecommendRequest by_session;
+  by_session.session_key = "searcher";
+  ASSERT_TRUE(engine_->Recommend(by_session).ok());
+  EXPECT_TRUE(engine_->History("attributes-only", "")->empty());
+  EXPECT_TRUE(engine_->History("", "searcher")->empty());
+  EXPECT_TRUE(engine_->History("nobody", "").status().IsNotFound());
+}
+
+TEST_F(EngineTest, SessionHistoryServesAShopperWithoutOne) {
+  Event view = MakeEvent("", "s1", EventType::kView);
+  view.session_key = "web-1";
+  ASSERT_TRUE(engine_->Ingest({view})[0].ok());
+  RecommendRequest req;
+  req.user_key = "brand-new-user";
+  req.session_key = "web-1";
+  auto list = engine_->Recommend(req);
+  ASSERT_TRUE(list.ok());
+  ASSERT_FALSE(list->empty());
+  EXPECT_EQ((*list)[0].item_key, "s2");
+  auto history = engine_->History("", "web-1");
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ((*history)[0].item_key, "s1");
+}
+
+TEST_F(EngineTest, ListLengthIsCappedAtMaxN) {
+  auto list = engine_->Popular(std::numeric_limits<int>::max(), "");
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(list->size(), 4u);  // every item with events (k3 has none), no INT_MAX allocation
+}
+
+TEST_F(EngineTest, HistoryIsNewestFirstAndBounded) {
+  Options small = TestOptions(dir_.path());
+  small.history_size = 3;
+  engine_.reset();
+  engine_ = OpenOrDie(small);
+  for (const char* item : {"k1", "k2", "k3", "s1"}) {
+    ASSERT_TRUE(engine_->Ingest({MakeEvent("h", item, EventType::kView)})[0].ok());
+  }
+  auto history = engine_->History("h", "");
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 3u);
+  EXPECT_EQ((*history)[0].item_key, "s1");
+  EXPECT_EQ((*history)[2].item_key, "k2");
 }
 
 TEST(EngineConcurrency, ConcurrentWritersAreGroupCommittedWithoutLoss) {

@@ -76,7 +76,7 @@ Result<std::shared_ptr<const ModelSnapshot>> DecodeSnapshot(std::string_view byt
     return Status::Corruption("model snapshot: offsets do not match the pair count");
   }
   for (const Neighbor& n : pairs) {
-    if (n.item + 1 >= offsets.size()) return Status::Corruption("model snapshot: item out of range");
+    if (size_t{n.item} + 1 >= offsets.size()) return Status::Corruption("model snapshot: item out of range");
   }
   s->knn = ItemKnnModel::FromTable(params, std::move(offsets), std::move(pairs));
   s->info.items = s->knn.num_items();

@@ -40,10 +40,16 @@ void OnlineState::Record(std::vector<Shopper>& shoppers, uint32_t idx, const His
   }
 }
 
+// Shoppers interned without any item event (a PUT /v1/users, only searches) have an empty ring,
+// as do slots below the largest index seen: both count as "no history".
 const OnlineState::Shopper* OnlineState::Find(UserIdx user, SessionIdx session) const {
-  if (user != kNoIdx) return user < users_.size() ? &users_[user] : nullptr;
-  if (session != kNoIdx) return session < sessions_.size() ? &sessions_[session] : nullptr;
-  return nullptr;
+  const Shopper* s = nullptr;
+  if (user != kNoIdx) {
+    s = user < users_.size() ? &users_[user] : nullptr;
+  } else if (session != kNoIdx) {
+    s = session < sessions_.size() ? &sessions_[session] : nullptr;
+  }
+  return s && !s->ring.empty() ? s : nullptr;
 }
 
 std::vector<HistoryEntry> OnlineState::History(UserIdx user, SessionIdx session) const {

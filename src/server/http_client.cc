@@ -18,9 +18,11 @@ class HttpClient::Impl {
 
   Result<HttpResult> Request(const std::string& method, const std::string& target,
                              const std::string& body, const std::string& content_type) {
-    // One retry on a fresh connection: the server may have closed an idle one.
+    // One retry on a fresh connection, only when a kept-alive connection turned out closed
+    // before the request was sent: a request that may have reached the server is never resent.
     for (int attempt = 0; attempt < 2; ++attempt) {
       beast::error_code ec;
+      const bool reused = connected_;
       if (!connected_) {
         tcp::resolver resolver(ioc_);
         auto endpoints = resolver.resolve(host_, std::to_string(port_), ec);
@@ -38,12 +40,18 @@ class HttpClient::Impl {
         req.prepare_payload();
       }
       http::write(stream_, req, ec);
-      http::response_parser<http::string_body> parser;
-      parser.body_limit(uint64_t{1} << 30);
-      if (!ec) http::read(stream_, buffer_, parser, ec);
       if (ec) {
         Close();
-        if (attempt == 0) continue;
+        if (reused && attempt == 0) continue;
+        return Status::IOError(method + " " + target + ": " + ec.message());
+      }
+      http::response_parser<http::string_body> parser;
+      parser.body_limit(uint64_t{1} << 30);
+      http::read(stream_, buffer_, parser, ec);
+      if (ec) {
+        Close();
+        // A GET is safe to repeat; anything else may already have taken effect.
+        if (reused && attempt == 0 && method == "GET") continue;
         return Status::IOError(method + " " + target + ": " + ec.message());
       }
       auto res = parser.release();

@@ -1,7 +1,9 @@
 #include "server/http_server.h"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/version.hpp>
@@ -24,8 +26,9 @@ constexpr auto kIdleTimeout = std::chrono::seconds(60);
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, const HttpHandler& handler, uint64_t max_body_bytes)
-      : stream_(std::move(socket)), handler_(handler), max_body_bytes_(max_body_bytes) {}
+  Session(tcp::socket&& socket, const HttpHandler& handler, const HttpServerOptions& options,
+          asio::thread_pool& blocking_pool)
+      : stream_(std::move(socket)), handler_(handler), options_(options), blocking_pool_(blocking_pool) {}
 
   void Run() {
     asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::Read, shared_from_this()));
@@ -34,7 +37,7 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void Read() {
     parser_.emplace();
-    parser_->body_limit(max_body_bytes_);
+    parser_->body_limit(options_.max_body_bytes);
     stream_.expires_after(kIdleTimeout);
     http::async_read_header(stream_, buffer_, *parser_,
                             beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
@@ -63,7 +66,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (ec) {
       Status st = ec == http::error::body_limit
-                      ? Status::PayloadTooLarge("body: larger than " + std::to_string(max_body_bytes_) + " bytes")
+                      ? Status::PayloadTooLarge("body: larger than " + std::to_string(options_.max_body_bytes) + " bytes")
                       : Status::InvalidArgument("malformed HTTP request: " + ec.message());
       HttpResponse res{ec == http::error::body_limit ? 413 : 400, "application/json", json::ErrorBody(st)};
       return Send(res, /*keep_alive=*/false, /*version=*/11);
@@ -74,9 +77,22 @@ class Session : public std::enable_shared_from_this<Session> {
         std::string_view(req.target().data(), req.target().size()),
         req.body(),
         std::string_view(req[http::field::content_type].data(), req[http::field::content_type].size())};
+    const bool keep_alive = req.keep_alive();
+    const unsigned version = req.version();
+    if (options_.is_blocking && options_.is_blocking(request)) {
+      // The request's views stay valid: the parser is not reused before the response is sent.
+      asio::post(blocking_pool_, [self = shared_from_this(), request, keep_alive, version] {
+        auto res = std::make_shared<HttpResponse>();
+        self->handler_(request, *res);
+        asio::dispatch(self->stream_.get_executor(), [self, res, keep_alive, version] {
+          self->Send(*res, keep_alive, version);
+        });
+      });
+      return;
+    }
     HttpResponse res;
     handler_(request, res);
-    Send(res, req.keep_alive(), req.version());
+    Send(res, keep_alive, version);
   }
 
   void Send(HttpResponse& res, bool keep_alive, unsigned version) {
@@ -103,15 +119,19 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   const HttpHandler& handler_;
-  uint64_t max_body_bytes_;
+  const HttpServerOptions& options_;
+  asio::thread_pool& blocking_pool_;
 };
 
 }  // namespace
 
 class HttpServer::Impl {
  public:
-  Impl(HttpHandler handler, uint64_t max_body_bytes)
-      : handler_(std::move(handler)), max_body_bytes_(max_body_bytes), acceptor_(asio::make_strand(ioc_)) {}
+  Impl(HttpHandler handler, HttpServerOptions options)
+      : handler_(std::move(handler)),
+        options_(std::move(options)),
+        blocking_pool_(static_cast<size_t>(std::max(1, options_.blocking_threads))),
+        acceptor_(asio::make_strand(ioc_)) {}
 
   Status Listen(const std::string& host_port) {
     size_t colon = host_port.rfind(':');
@@ -151,6 +171,7 @@ class HttpServer::Impl {
     ioc_.stop();
     for (auto& t : pool_) t.join();
     pool_.clear();
+    blocking_pool_.join();  // let handlers in flight finish; their responses are dropped
   }
 
  private:
@@ -158,21 +179,22 @@ class HttpServer::Impl {
     acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
       if (!ec) {
         socket.set_option(tcp::no_delay(true), ec);
-        std::make_shared<Session>(std::move(socket), handler_, max_body_bytes_)->Run();
+        std::make_shared<Session>(std::move(socket), handler_, options_, blocking_pool_)->Run();
       }
       if (acceptor_.is_open()) Accept();
     });
   }
 
   HttpHandler handler_;
-  uint64_t max_body_bytes_;
+  HttpServerOptions options_;
+  asio::thread_pool blocking_pool_;
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
   std::vector<std::thread> pool_;
 };
 
-HttpServer::HttpServer(HttpHandler handler, uint64_t max_body_bytes)
-    : impl_(std::make_unique<Impl>(std::move(handler), max_body_bytes)) {}
+HttpServer::HttpServer(HttpHandler handler, HttpServerOptions options)
+    : impl_(std::make_unique<Impl>(std::move(handler), std::move(options))) {}
 HttpServer::~HttpServer() { impl_->Stop(); }
 Status HttpServer::Listen(const std::string& host_port) { return impl_->Listen(host_port); }
 uint16_t HttpServer::port() const { return impl_->port(); }

@@ -1,6 +1,7 @@
 // HttpServer: a small asynchronous HTTP/1.1 server on Boost.Beast. Keep-alive, a pool of
-// threads running one io_context, a body-size limit (413), and a handler called for each
-// complete request. It knows nothing of recd's routes: see routes.h.
+// threads running one io_context, a body-size limit (413), 100-continue, and a handler called
+// for each complete request: inline on an I/O thread, or on a separate pool for requests the
+// caller marks as blocking. It knows nothing of recd's routes: see routes.h.
 //
 // Thread safety: Start/Stop from one thread; the handler is called concurrently from the pool.
 #pragma once
@@ -30,9 +31,18 @@ struct HttpResponse {
 
 using HttpHandler = std::function<void(const HttpRequest&, HttpResponse&)>;
 
+struct HttpServerOptions {
+  uint64_t max_body_bytes = 16u << 20;  // larger bodies get 413
+  // Requests for which this returns true (those that wait on fsync or a build) run on a pool of
+  // `blocking_threads`, so they neither stall the I/O threads nor each other: concurrent writes
+  // then meet in one group commit.
+  std::function<bool(const HttpRequest&)> is_blocking;
+  int blocking_threads = 16;
+};
+
 class HttpServer {
  public:
-  HttpServer(HttpHandler handler, uint64_t max_body_bytes);
+  HttpServer(HttpHandler handler, HttpServerOptions options);
   ~HttpServer();
 
   // Binds and listens on "HOST:PORT" (port 0 picks a free one). InvalidArgument for a malformed

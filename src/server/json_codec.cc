@@ -178,63 +178,67 @@ Status ParseItemObject(dom::object obj, Item* item) {
   return Status::OK();
 }
 
-// Parses a body that is one object, an array of objects, or NDJSON, and calls
-// fn(index, object_or_error_status) for each record. `label` names records in errors
-// ("events" -> "events[3]."). A body that is not valid JSON as a whole fails the call.
+// Parses a body that is one object or, when `many` is set, an array of objects or NDJSON, and
+// calls fn(index, object, parse_status) for each record. `label` names records in errors
+// ("events" -> "events[3]."). A body that is malformed as a whole fails the call.
 template <typename Fn>
-Status ForEachRecord(std::string_view body, std::string_view label, bool* batch, Fn&& fn) {
+Status ForEachRecord(std::string_view body, std::string_view label, bool many, bool* batch, Fn&& fn) {
+  *batch = false;
   if (!ValidUtf8(body)) return Status::InvalidArgument("body: invalid UTF-8");
   size_t first = body.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return Status::InvalidArgument("body: empty");
   auto where = [&](size_t i) { return std::string(label) + "[" + std::to_string(i) + "]."; };
+  auto expected_object = [&](size_t i) { return Expected(where(i).substr(0, where(i).size() - 1), "an object"); };
   dom::parser parser;
+  dom::element whole;
+  const simdjson::error_code whole_err = parser.parse(body.data(), body.size()).get(whole);
   if (body[first] == '[') {
+    if (!many) return Expected("body", "one JSON object");
+    if (whole_err) return Malformed("body.", whole_err);
     *batch = true;
-    dom::element doc;
-    simdjson::error_code err = parser.parse(body.data(), body.size()).get(doc);
-    if (err) return Malformed("body.", err);
     dom::array arr;
-    if (doc.get_array().get(arr) != simdjson::SUCCESS) return Expected("body", "an array");
+    if (whole.get_array().get(arr) != simdjson::SUCCESS) return Expected("body", "an array");
     size_t i = 0;
     for (dom::element el : arr) {
       dom::object obj;
-      if (el.get_object().get(obj) != simdjson::SUCCESS) {
-        RECD_RETURN_IF_ERROR(fn(i, obj, Expected(where(i).substr(0, where(i).size() - 1), "an object")));
-      } else {
-        RECD_RETURN_IF_ERROR(fn(i, obj, Status::OK()));
-      }
+      const bool is_object = el.get_object().get(obj) == simdjson::SUCCESS;
+      RECD_RETURN_IF_ERROR(fn(i, obj, is_object ? Status::OK() : expected_object(i)));
       ++i;
     }
     return Status::OK();
   }
-  // One (possibly pretty-printed) object, or else NDJSON: one object per non-blank line.
-  dom::element whole;
-  if (parser.parse(body.data(), body.size()).get(whole) == simdjson::SUCCESS) {
-    *batch = false;
+  if (!whole_err) {  // one object, possibly pretty-printed
     dom::object obj;
-    if (whole.get_object().get(obj) != simdjson::SUCCESS) return Expected("body", "a JSON object");
+    if (whole.get_object().get(obj) != simdjson::SUCCESS) return Expected("body", "one JSON object");
     return fn(0, obj, Status::OK());
   }
+  // NDJSON, one record per line: only when the first line is a document of its own, or every
+  // line opens an object, so that a broken pretty-printed object is reported as such.
   std::vector<std::string_view> lines;
+  bool all_open_objects = true;
   for (size_t start = 0; start <= body.size();) {
     size_t end = body.find('\n', start);
     std::string_view line = body.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
-    if (line.find_first_not_of(" \t\r") != std::string_view::npos) lines.push_back(line);
+    size_t text = line.find_first_not_of(" \t\r");
+    if (text != std::string_view::npos) {
+      lines.push_back(line);
+      all_open_objects = all_open_objects && line[text] == '{';
+    }
     if (end == std::string_view::npos) break;
     start = end + 1;
   }
-  *batch = lines.size() > 1;
+  dom::element doc;
+  const bool ndjson = many && lines.size() > 1 &&
+                      (all_open_objects || !parser.parse(lines[0].data(), lines[0].size()).get(doc));
+  if (!ndjson) return Malformed("", whole_err);
+  *batch = true;
   for (size_t i = 0; i < lines.size(); ++i) {
-    const std::string prefix = *batch ? where(i) : "";
-    dom::element doc;
     dom::object obj;
-    simdjson::error_code err = parser.parse(lines[i].data(), lines[i].size()).get(doc);
     Status st;
-    if (err) {
-      st = Malformed(prefix, err);
-      if (!*batch) return st;  // a single malformed document fails the call
+    if (simdjson::error_code err = parser.parse(lines[i].data(), lines[i].size()).get(doc)) {
+      st = Malformed(where(i), err);
     } else if (doc.get_object().get(obj) != simdjson::SUCCESS) {
-      st = Expected(*batch ? prefix.substr(0, prefix.size() - 1) : "body", "a JSON object");
+      st = expected_object(i);
     }
     RECD_RETURN_IF_ERROR(fn(i, obj, st));
   }
@@ -249,7 +253,7 @@ Status ParseEvents(std::string_view body, std::vector<Event>* events,
                    std::vector<Status>* record_status, bool* batch) {
   events->clear();
   record_status->clear();
-  Status st = ForEachRecord(body, "events", batch, [&](size_t i, dom::object obj, Status parsed) {
+  Status st = ForEachRecord(body, "events", /*many=*/true, batch, [&](size_t i, dom::object obj, Status parsed) {
     events->emplace_back();
     if (parsed.ok()) parsed = ParseEventObject(obj, &events->back());
     if (!parsed.ok() && *batch && parsed.message().rfind("events[", 0) != 0) {
@@ -266,13 +270,9 @@ Status ParseEvents(std::string_view body, std::vector<Event>* events,
 
 Status ParseItem(std::string_view body, const std::string& path_key, Item* item) {
   bool batch = false;
-  size_t count = 0;
-  RECD_RETURN_IF_ERROR(ForEachRecord(body, "items", &batch, [&](size_t, dom::object obj, Status parsed) {
-    ++count;
-    RECD_RETURN_IF_ERROR(parsed);
+  RECD_RETURN_IF_ERROR(ForEachRecord(body, "items", /*many=*/false, &batch, [&](size_t, dom::object obj, Status) {
     return ParseItemObject(obj, item);
   }));
-  if (batch || count != 1) return Expected("body", "one JSON object");
   if (!item->key.empty() && item->key != path_key) {
     return Status::InvalidArgument("id: '" + item->key + "' does not match the URL's '" + path_key + "'");
   }
@@ -283,7 +283,7 @@ Status ParseItem(std::string_view body, const std::string& path_key, Item* item)
 Status ParseItems(std::string_view body, std::vector<Item>* items) {
   bool batch = false;
   items->clear();
-  Status st = ForEachRecord(body, "items", &batch, [&](size_t i, dom::object obj, Status parsed) {
+  Status st = ForEachRecord(body, "items", /*many=*/true, &batch, [&](size_t i, dom::object obj, Status parsed) {
     const std::string where = "items[" + std::to_string(i) + "].";
     if (!parsed.ok()) return parsed.message().rfind("items[", 0) == 0 ? parsed : parsed.WithContext(where);
     items->emplace_back();
@@ -297,18 +297,11 @@ Status ParseItems(std::string_view body, std::vector<Item>* items) {
 }
 
 Status ParseUserAttributes(std::string_view body, std::string* attributes_json) {
-  size_t first = body.find_first_not_of(" \t\r\n");
-  if (first != std::string_view::npos && body[first] == '[') return Expected("body", "one JSON object");
   bool batch = false;
-  size_t count = 0;
-  RECD_RETURN_IF_ERROR(ForEachRecord(body, "users", &batch, [&](size_t, dom::object obj, Status parsed) {
-    ++count;
-    RECD_RETURN_IF_ERROR(parsed);
+  return ForEachRecord(body, "users", /*many=*/false, &batch, [&](size_t, dom::object obj, Status) {
     *attributes_json = simdjson::minify(obj);
     return Status::OK();
-  }));
-  if (batch || count != 1) return Expected("body", "one JSON object");
-  return Status::OK();
+  });
 }
 
 // ---- writers ----
@@ -392,6 +385,27 @@ std::string ItemBody(const Item& item) {
   w.Int64(item.expires_ms);
   Key(w, "properties");
   Raw(w, item.properties_json);
+  w.EndObject();
+  return Done(buf);
+}
+
+std::string HistoryBody(const std::vector<HistoryEvent>& events) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  Key(w, "events");
+  w.StartArray();
+  for (const HistoryEvent& e : events) {
+    w.StartObject();
+    Key(w, "item");
+    Str(w, e.item_key);
+    Key(w, "type");
+    Str(w, EventTypeName(e.type));
+    Key(w, "timestamp");
+    w.Int64(e.timestamp_ms);
+    w.EndObject();
+  }
+  w.EndArray();
   w.EndObject();
   return Done(buf);
 }

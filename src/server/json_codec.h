@@ -37,6 +37,8 @@ bool ValidUtf8(std::string_view text);
 std::string ErrorBody(const Status& status);
 std::string RecommendationsBody(const std::vector<Recommendation>& list, std::string_view recomm_id);
 std::string ItemBody(const Item& item);
+// {"events":[{"item":..,"type":..,"timestamp":..}]}, newest first.
+std::string HistoryBody(const std::vector<HistoryEvent>& events);
 std::string UserBody(const User& user);
 std::string ModelBody(const ModelInfo& info, const EngineStats& stats);
 // {"accepted":N,"rejected":M,"errors":[{"index":i,"code":...,"message":...}]}

@@ -45,7 +45,8 @@ TEST(JsonCodec, ErrorsSayWhatAndWhere) {
       {"{\"user\":\"\xff\",\"type\":\"view\"}", "invalid UTF-8"},
       {"[1,2", "malformed JSON"},
       {"", "body: empty"},
-      {R"("just a string")", "expected a JSON object"},
+      {R"("just a string")", "body: expected one JSON object"},
+      {"{\n  \"user\": \"u\",\n  \"type\": \"view\"\n", "malformed JSON"},  // broken pretty-print
   };
   for (const Case& c : cases) {
     Status st = ParseOne(c.body, &e);
@@ -67,6 +68,17 @@ TEST(JsonCodec, BatchesReportEachBadRecordByIndex) {
     EXPECT_EQ(statuses[1].message().rfind("events[1].type: unknown event type 'nope'", 0), 0u) << statuses[1].message();
     EXPECT_EQ(statuses[2].message().rfind("events[2]: expected", 0), 0u) << statuses[2].message();
   }
+}
+
+TEST(JsonCodec, PrettyPrintedObjectsAreOneRecord) {
+  Event e;
+  ASSERT_TRUE(ParseOne("{\n  \"user\": \"u\",\n  \"item\": \"i\",\n  \"type\": \"click\"\n}\n", &e).ok());
+  EXPECT_EQ(e.type, EventType::kClick);
+  std::string attributes;
+  EXPECT_TRUE(json::ParseUserAttributes("{\n \"a\": 1\n}", &attributes).ok());
+  EXPECT_EQ(attributes, R"({"a":1})");
+  EXPECT_NE(json::ParseUserAttributes("[{}]", &attributes).message().find("body: expected one JSON object"),
+            std::string::npos);
 }
 
 TEST(JsonCodec, ItemsAreStrictAndKeepProperties) {

@@ -244,6 +244,13 @@ Api::Api() {
     req.exclude = SplitComma(c.Query("exclude"));
     Recommendations(c, c.engine->Recommend(req), true, counter);
   };
+  auto history = [](Context& c, bool for_user) {
+    auto events = for_user ? c.engine->History(c.params[0], "") : c.engine->History("", c.params[0]);
+    if (!events.ok()) return c.Fail(events.status());
+    c.Reply(200, json::HistoryBody(*events));
+  };
+  add("GET", "/v1/users/{user}/history", true, [history](Context& c) { history(c, true); });
+  add("GET", "/v1/sessions/{session}/history", true, [history](Context& c) { history(c, false); });
   add("GET", "/v1/users/{user}/recommendations", true, [recommend](Context& c) { recommend(c, true); });
   add("GET", "/v1/sessions/{session}/recommendations", true, [recommend](Context& c) { recommend(c, false); });
   add("GET", "/v1/popular", true, [counter](Context& c) {
@@ -271,6 +278,13 @@ Api::Api() {
 }
 
 Api::~Api() = default;
+
+HttpServerOptions Api::ServerOptions(const Options& options) {
+  HttpServerOptions server;
+  server.max_body_bytes = options.max_body_bytes;
+  server.is_blocking = &Api::IsBlocking;
+  return server;
+}
 
 void Api::Handle(const HttpRequest& request, HttpResponse& response) {
   const int64_t start_us = MonotonicMicros();

@@ -26,6 +26,11 @@ class Api {
   // The engine must outlive the Api. Makes /readyz answer 200.
   void SetEngine(Engine* engine) { engine_.store(engine); }
   void Handle(const HttpRequest& request, HttpResponse& response);
+  // Writes wait on fsync (and a retrain with ?wait=true on a build): the server runs them off
+  // its I/O threads.
+  static bool IsBlocking(const HttpRequest& request) { return request.method != "GET"; }
+  // Server options wired to this Api: blocking routes and the body limit.
+  static HttpServerOptions ServerOptions(const Options& options);
 
   struct Route;
 
