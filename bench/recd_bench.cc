@@ -6,7 +6,8 @@
 //
 // Phases (each bounded by --seconds):
 //   ingest/engine   durable Engine::Ingest (WAL synced per call), batch sizes 1, 100, 1000
-//   ingest/http     POST /v1/events with JSON arrays of 100 and 1000 events, 4 connections
+//   ingest/http     POST /v1/events: single events from 32 connections (group commit), and JSON
+//                   arrays of 100 and 1000 events from 4 connections
 //   recommend       Engine::Recommend on the demo shop, one thread: p50/p99/p999 and req/s
 //   http            GET /v1/users/{u}/recommendations vs a hello-world handler (2 KB body)
 #include <sys/utsname.h>
@@ -176,12 +177,14 @@ void BenchHttpIngest(double seconds) {
   HttpServer server([&](const HttpRequest& q, HttpResponse& r) { api.Handle(q, r); }, Api::ServerOptions(engine->options()));
   if (!server.Listen("127.0.0.1:0").ok()) return;
   server.Start(2);
-  for (size_t batch : {size_t{100}, size_t{1000}}) {
+  const std::pair<size_t, int> shapes[] = {{1, 32}, {100, 4}, {1000, 4}};  // events per POST, connections
+  for (auto [batch, connections] : shapes) {
     // Bodies are prepared up front so the clients spend their time sending.
     std::mt19937_64 rng(7);
     std::vector<std::string> bodies;
     for (int i = 0; i < 64; ++i) bodies.push_back(EventsJson(SyntheticEvents(batch, rng)));
-    Row r = LoadHttp(fmt::format("ingest/http batch={} (synced), 4 conns", batch), server.port(), 4, seconds,
+    Row r = LoadHttp(fmt::format("ingest/http batch={} (synced), {} conns", batch, connections), server.port(),
+                     connections, seconds,
                      static_cast<double>(batch),
                      [&](std::mt19937_64& g) { return std::make_pair(std::string("/v1/events"), bodies[g() % bodies.size()]); },
                      "events/s");

@@ -6,8 +6,8 @@
 // followers. Catalog and user writes take the same commit lock, so a key's mapping is always
 // durable no later than the first record that uses it.
 //
-// Read path: a shared lock on the state while the shopper's live view is copied and the
-// candidates are filtered; scoring reads the immutable snapshot without any lock.
+// Read path: the state lock is held shared for the request (it prefers writers, so ingest is not
+// starved); the model snapshot is an immutable object reached through an atomic shared_ptr.
 #include "recd/engine.h"
 
 #include <spdlog/spdlog.h>
