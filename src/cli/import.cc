@@ -8,7 +8,7 @@
 #include <functional>
 #include <map>
 
-#include "cli/input.h"
+#include "data/text_input.h"
 #include "server/json_codec.h"
 
 namespace recd::cli {

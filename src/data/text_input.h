@@ -1,4 +1,4 @@
-// Line-oriented input for the importers: plain files or zstd-compressed ones (".zst", read
+// Line-oriented input for the importers and dataset loaders: plain files or zstd-compressed ones (".zst", read
 // through the zstd command), with byte progress for the progress bar, and a CSV splitter.
 #pragma once
 
@@ -10,7 +10,7 @@
 
 #include "recd/status.h"
 
-namespace recd::cli {
+namespace recd {
 
 class LineReader {
  public:
@@ -53,4 +53,4 @@ class Progress {
   int64_t start_us_ = -1, last_us_ = 0;
 };
 
-}  // namespace recd::cli
+}  // namespace recd

@@ -1,4 +1,4 @@
-#include "cli/input.h"
+#include "data/text_input.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -7,7 +7,7 @@
 
 #include "core/clock.h"
 
-namespace recd::cli {
+namespace recd {
 
 LineReader::~LineReader() {
   (void)Close();
@@ -115,4 +115,4 @@ void Progress::Finish(uint64_t count) {
                static_cast<unsigned long long>(count), secs, "");
 }
 
-}  // namespace recd::cli
+}  // namespace recd

@@ -1,0 +1,32 @@
+// Model spec strings: "itemknn(k=200,shrink=10)". The same string names a model in the
+// configuration, on the command line, in evaluation reports and in saved snapshots.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "recd/status.h"
+
+namespace recd {
+
+class ModelSpec {
+ public:
+  // InvalidArgument naming the position of a syntax error.
+  static Result<ModelSpec> Parse(const std::string& text);
+
+  const std::string& name() const { return name_; }
+  // Typed parameter access; InvalidArgument for a malformed value. Each Get marks the key used.
+  Status GetInt(const std::string& key, int default_value, int min, int max, int* out);
+  Status GetDouble(const std::string& key, double default_value, double min, double max, double* out);
+  Status GetString(const std::string& key, const std::string& default_value, std::string* out);
+  // InvalidArgument naming any parameter no Get asked for (a typo such as "neighbours=").
+  Status CheckAllUsed() const;
+
+ private:
+  std::string text_;
+  std::string name_;
+  std::map<std::string, std::string> params_;
+  std::map<std::string, bool> used_;
+};
+
+}  // namespace recd
