@@ -6,6 +6,7 @@
 //   recd retrain    --data-dir DIR
 //   recd recommend  --data-dir DIR --user USER [--session S] [--n N] [--category C]
 //   recd demo-shop  --out DIR [--items N] [--users N] [--sessions N] [--seed S]
+//   recd eval       --dataset NAME | --train FILE --test FILE  [--protocol P] --model SPEC... [--k 5,10,20]
 //   recd config-reference
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -15,6 +16,7 @@
 #include <iostream>
 
 #include "cli/demo_shop.h"
+#include "cli/eval_command.h"
 #include "cli/import.h"
 #include "config/config.h"
 #include "recd/engine.h"
@@ -146,6 +148,26 @@ int main(int argc, char** argv) {
   demo_cmd->add_option("--sessions", demo.sessions, "browsing sessions")->check(CLI::Range(1, 100000000));
   demo_cmd->add_option("--seed", demo.seed, "random seed");
 
+  EvalFlags eval;
+  CLI::App* eval_cmd = app.add_subcommand("eval", "evaluate model specs offline on a dataset and protocol (docs/evaluation.md)");
+  eval_cmd->add_option("--dataset", eval.dataset, "ml-100k, ml-latest-small, amazon-mi or diginetica-sample");
+  eval_cmd->add_option("--data", eval.data_dir, "folder holding the datasets")->capture_default_str();
+  eval_cmd->add_option("--train", eval.train_file, "training CSV (with --test): a split made elsewhere");
+  eval_cmd->add_option("--test", eval.test_file, "test CSV (with --train)");
+  eval_cmd->add_option("--columns", eval.columns, "CSV column names: user=...,item=...,rating=...,timestamp=...,session=...");
+  eval_cmd->add_option("--protocol", eval.protocol, "holdout, temporal or leave-last-out")->capture_default_str();
+  eval_cmd->add_option("--ratio", eval.ratio, "holdout: training share of each group")->capture_default_str();
+  eval_cmd->add_option("--seed", eval.seed, "holdout: NumPy RandomState seed")->capture_default_str();
+  eval_cmd->add_option("--split-by", eval.split_by, "holdout: group by user or item")->capture_default_str();
+  eval_cmd->add_option("--test-fraction", eval.test_fraction, "temporal: latest share held out")->capture_default_str();
+  eval_cmd->add_option("--model", eval.models, "model spec, repeatable: popularity, 'itemknn(k=200,shrink=10)'");
+  eval_cmd->add_option("--k", eval.ks, "cut-offs")->capture_default_str();
+  eval_cmd->add_flag("--keep-seen", eval.keep_seen, "do not mask the user's training items");
+  eval_cmd->add_option("--map-norm", eval.map_norm, "MAP divides by |relevant| (relevant) or min(|relevant|,k) (min)")->capture_default_str();
+  eval_cmd->add_option("--out", eval.out_json, "write the JSON report here");
+  eval_cmd->add_option("--html", eval.out_html, "write the HTML report here");
+  eval_cmd->add_flag("--quiet", eval.quiet, "no progress bar");
+
   CLI::App* reference = app.add_subcommand("config-reference", "print the configuration reference (Markdown)");
 
   CLI11_PARSE(app, argc, argv);
@@ -153,6 +175,10 @@ int main(int argc, char** argv) {
   if (reference->parsed()) {
     std::cout << ConfigReference();
     return 0;
+  }
+  if (eval_cmd->parsed()) {
+    Status st = RunEval(eval);
+    return st.ok() ? 0 : Fail(st);
   }
   if (demo_cmd->parsed()) {
     uint64_t written = 0;

@@ -1,0 +1,33 @@
+// `recd eval`: loads a dataset (or an explicit train/test split), applies a protocol, evaluates
+// each model spec on the same split and writes the report (docs/evaluation.md).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "recd/status.h"
+
+namespace recd::cli {
+
+struct EvalFlags {
+  std::string dataset;              // a name from NamedDatasets(), or empty with train/test
+  std::string data_dir = "../shared/data";
+  std::string train_file, test_file;
+  std::string columns;              // "user=uid,item=iid,rating=r,timestamp=ts,session=sid"
+  std::string protocol = "holdout";  // holdout, temporal, leave-last-out
+  double ratio = 0.75;              // holdout: training share per group
+  uint32_t seed = 42;
+  std::string split_by = "user";    // holdout: group by user or item
+  double test_fraction = 0.2;       // temporal: the latest share held out
+  std::vector<std::string> models = {"popularity"};
+  std::string ks = "5,10,20";
+  bool keep_seen = false;
+  std::string map_norm = "relevant";  // or "min"
+  std::string out_json, out_html;
+  bool quiet = false;
+};
+
+// Runs the evaluation; prints the Markdown table on stdout. InvalidArgument for bad flags.
+Status RunEval(const EvalFlags& flags);
+
+}  // namespace recd::cli
