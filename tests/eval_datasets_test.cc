@@ -1,0 +1,58 @@
+// `recd eval` on ../shared/data against figures published by other projects with their own code
+// (../shared/docs/REFERENCE-RESULTS.md). Skipped, with a message, where the data is absent.
+#include <gtest/gtest.h>
+
+#include "data/dataset.h"
+#include "data/split.h"
+#include "eval/evaluator.h"
+#include "tests/test_util.h"
+
+namespace recd {
+namespace {
+
+TEST(EvalReference, MovieLens100kHoldoutMatchesMicrosoftRecommendersFigures) {
+  if (testing::SharedDataDir().empty()) GTEST_SKIP() << "../shared/data is not present next to this checkout";
+  auto ds = LoadNamedDataset("ml-100k", testing::SharedDataDir());
+  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  // python_stratified_split(ratio=0.75, seed=42, filter_by="item"), k = 10, seen items removed.
+  Split split = StratifiedSplit(ds->interactions, 0.75, 42, /*by_item=*/true);
+  EvalOptions options;
+  options.ks = {10};
+  OfflineEvaluator evaluator(*ds, split, options);
+  struct Expected {
+    const char* spec;
+    double map, ndcg, precision, recall;
+  } rows[] = {
+      // REFERENCE-RESULTS.md: popularity (train counts) and item-kNN cosine, k = all, per item.
+      {"popularity", 0.0538, 0.2511, 0.2276, 0.1124},
+      {"itemknn(k=2000)", 0.1201, 0.4089, 0.3499, 0.1883},
+  };
+  for (const Expected& e : rows) {
+    auto r = evaluator.Evaluate(e.spec);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_NEAR(r->metrics.at("map@10"), e.map, 5e-5) << e.spec;
+    EXPECT_NEAR(r->metrics.at("ndcg@10"), e.ndcg, 5e-5) << e.spec;
+    EXPECT_NEAR(r->metrics.at("precision@10"), e.precision, 5e-5) << e.spec;
+    EXPECT_NEAR(r->metrics.at("recall@10"), e.recall, 5e-5) << e.spec;
+  }
+}
+
+TEST(EvalReference, EveryNamedDatasetLoadsAndEvaluates) {
+  if (testing::SharedDataDir().empty()) GTEST_SKIP() << "../shared/data is not present next to this checkout";
+  for (const std::string& name : NamedDatasets()) {
+    auto ds = LoadNamedDataset(name, testing::SharedDataDir());
+    ASSERT_TRUE(ds.ok()) << name << ": " << ds.status().ToString();
+    Split split = LeaveLastOut(ds->interactions);
+    EvalOptions options;
+    options.ks = {20};
+    OfflineEvaluator evaluator(*ds, split, options);
+    auto pop = evaluator.Evaluate("popularity");
+    auto knn = evaluator.Evaluate("itemknn(k=100)");
+    ASSERT_TRUE(pop.ok() && knn.ok()) << name;
+    EXPECT_GT(evaluator.num_users(), 0u) << name;
+    EXPECT_GT(knn->metrics.at("hit_rate@20"), 0.0) << name;
+  }
+}
+
+}  // namespace
+}  // namespace recd
