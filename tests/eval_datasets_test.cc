@@ -37,6 +37,31 @@ TEST(EvalReference, MovieLens100kHoldoutMatchesMicrosoftRecommendersFigures) {
   }
 }
 
+TEST(EvalReference, DigineticaSessionProtocolMatchesSessionRec) {
+  if (testing::SharedDataDir().empty()) GTEST_SKIP() << "../shared/data is not present next to this checkout";
+  auto ds = LoadNamedDataset("diginetica-sample", testing::SharedDataDir());
+  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  SessionSplit split = SessionRecSplit(*ds, 7, 30 * 60 * 1000);
+  // session-rec's own preprocessing: 1,877 events after the filters; 1,712 train and 143 test
+  // events; 102 predictions.
+  EXPECT_EQ(split.filtered_events, 1877u);
+  EXPECT_EQ(split.train.size(), 1712u);
+  size_t test_events = 0;
+  for (const auto& s : split.test_sessions) test_events += s.size();
+  EXPECT_EQ(test_events, 143u);
+  EvalOptions options;
+  options.ks = {20};
+  options.ties = TieOrder::kPessimistic;
+  SessionEvaluator evaluator(*ds, split, options);
+  EXPECT_EQ(evaluator.num_predictions(), 102u);
+  EXPECT_EQ(evaluator.num_items(), 312u);
+  // POP, pessimistic ranks: HR@20 0.0490, MRR@20 0.0060 (REFERENCE-RESULTS.md).
+  auto pop = evaluator.Evaluate("popularity");
+  ASSERT_TRUE(pop.ok());
+  EXPECT_NEAR(pop->metrics.at("hit_rate@20"), 0.0490, 5e-5);
+  EXPECT_NEAR(pop->metrics.at("mrr@20"), 0.0060, 5e-5);
+}
+
 TEST(EvalReference, EveryNamedDatasetLoadsAndEvaluates) {
   if (testing::SharedDataDir().empty()) GTEST_SKIP() << "../shared/data is not present next to this checkout";
   for (const std::string& name : NamedDatasets()) {

@@ -49,11 +49,58 @@ Status ParseColumns(const std::string& text, CsvColumns* columns) {
   return Status::OK();
 }
 
+std::string Num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%g", v);
+  return buf;
+}
+
+Status EvaluateAll(const EvalFlags& f, EvalReport* report, const auto& evaluator) {
+  for (const std::string& spec : f.models) {
+    Result<ModelResult> result = evaluator.Evaluate(spec);
+    if (!result.ok()) return result.status();
+    report->models.push_back(std::move(result).value());
+  }
+  return Status::OK();
+}
+
+Status Publish(const EvalFlags& f, const EvalReport& report) {
+  std::fputs(ReportMarkdown(report).c_str(), stdout);
+  if (!f.out_json.empty()) RECD_RETURN_IF_ERROR(WriteFile(f.out_json, ReportJson(report)));
+  if (!f.out_html.empty()) RECD_RETURN_IF_ERROR(WriteFile(f.out_html, ReportHtml(report)));
+  return Status::OK();
+}
+
+EvalOptions Options(const EvalFlags& f, const std::vector<size_t>& ks) {
+  EvalOptions options;
+  options.ks = ks;
+  options.keep_seen = f.keep_seen;
+  options.map_norm = f.map_norm == "min" ? MapNormalization::kMinRelevantK : MapNormalization::kRelevant;
+  options.ties = f.ties == "pessimistic" ? TieOrder::kPessimistic : TieOrder::kIndex;
+  options.progress = !f.quiet;
+  return options;
+}
+
+Status RunSessionEval(const EvalFlags& f, const Dataset& dataset, EvalReport report) {
+  SessionSplit split = SessionRecSplit(dataset, f.test_days, int64_t{f.session_gap_minutes} * 60 * 1000);
+  report.protocol = {{"name", "session"}, {"test_days", std::to_string(f.test_days)},
+                     {"session_gap_minutes", std::to_string(f.session_gap_minutes)}, {"ties", f.ties}};
+  SessionEvaluator evaluator(dataset, split, Options(f, report.ks));
+  report.train_interactions = split.train.size();
+  for (const auto& s : split.test_sessions) report.test_interactions += s.size();
+  report.users = evaluator.num_predictions();
+  report.items = evaluator.num_items();
+  RECD_RETURN_IF_ERROR(EvaluateAll(f, &report, evaluator));
+  return Publish(f, report);
+}
+
 }  // namespace
 
 Status RunEval(const EvalFlags& f) {
   Result<std::vector<size_t>> ks = ParseKs(f.ks);
   if (!ks.ok()) return ks.status();
+  if (f.map_norm != "relevant" && f.map_norm != "min") return Status::InvalidArgument("--map-norm: relevant or min");
+  if (f.ties != "index" && f.ties != "pessimistic") return Status::InvalidArgument("--ties: index or pessimistic");
   EvalReport report;
   report.ks = *ks;
   Dataset dataset;
@@ -78,47 +125,43 @@ Status RunEval(const EvalFlags& f) {
       if (!(f.ratio > 0 && f.ratio < 1)) return Status::InvalidArgument("--ratio: must be between 0 and 1");
       if (f.split_by != "user" && f.split_by != "item") return Status::InvalidArgument("--split-by: user or item");
       split = StratifiedSplit(dataset.interactions, f.ratio, f.seed, f.split_by == "item");
-      char ratio[32];
-      std::snprintf(ratio, sizeof(ratio), "%g", f.ratio);
-      report.protocol = {{"name", "holdout"}, {"ratio", ratio}, {"seed", std::to_string(f.seed)}, {"split_by", f.split_by}};
+      report.protocol = {{"name", "holdout"}, {"ratio", Num(f.ratio)}, {"seed", std::to_string(f.seed)}, {"split_by", f.split_by}};
     } else if (f.protocol == "temporal") {
       if (!(f.test_fraction > 0 && f.test_fraction < 1)) {
         return Status::InvalidArgument("--test-fraction: must be between 0 and 1");
       }
       split = TemporalSplit(dataset.interactions, f.test_fraction);
-      char fraction[32];
-      std::snprintf(fraction, sizeof(fraction), "%g", f.test_fraction);
-      report.protocol = {{"name", "temporal"}, {"test_fraction", fraction}};
+      report.protocol = {{"name", "temporal"}, {"test_fraction", Num(f.test_fraction)}};
     } else if (f.protocol == "leave-last-out") {
       split = LeaveLastOut(dataset.interactions);
       report.protocol = {{"name", "leave-last-out"}};
+    } else if (f.protocol == "strong") {
+      if (!(f.heldout_users > 0 && f.heldout_users < 1) || !(f.fold_in > 0 && f.fold_in < 1)) {
+        return Status::InvalidArgument("--heldout-users and --fold-in: must be between 0 and 1");
+      }
+      split = StrongGeneralizationSplit(dataset.interactions, f.heldout_users, f.fold_in, f.seed);
+      report.protocol = {{"name", "strong"}, {"heldout_users", Num(f.heldout_users)}, {"fold_in", Num(f.fold_in)},
+                         {"seed", std::to_string(f.seed)}};
+    } else if (f.protocol == "session") {
+      if (f.test_days < 1 || f.session_gap_minutes < 1) {
+        return Status::InvalidArgument("--test-days and --session-gap-minutes: must be at least 1");
+      }
+      return RunSessionEval(f, dataset, std::move(report));
     } else {
-      return Status::InvalidArgument("--protocol: '" + f.protocol + "' is not offered (holdout, temporal, leave-last-out)");
+      return Status::InvalidArgument("--protocol: '" + f.protocol +
+                                     "' is not offered (holdout, temporal, leave-last-out, strong, session)");
     }
   }
   report.protocol.emplace_back("keep_seen", f.keep_seen ? "true" : "false");
-  if (f.map_norm != "relevant" && f.map_norm != "min") return Status::InvalidArgument("--map-norm: relevant or min");
   report.protocol.emplace_back("map_norm", f.map_norm);
-
-  EvalOptions options;
-  options.ks = report.ks;
-  options.keep_seen = f.keep_seen;
-  options.map_norm = f.map_norm == "min" ? MapNormalization::kMinRelevantK : MapNormalization::kRelevant;
-  options.progress = !f.quiet;
-  OfflineEvaluator evaluator(dataset, split, options);
+  report.protocol.emplace_back("ties", f.ties);
+  OfflineEvaluator evaluator(dataset, split, Options(f, report.ks));
   report.train_interactions = split.train.size();
   report.test_interactions = split.test.size();
   report.users = evaluator.num_users();
   report.items = evaluator.num_items();
-  for (const std::string& spec : f.models) {
-    Result<ModelResult> result = evaluator.Evaluate(spec);
-    if (!result.ok()) return result.status();
-    report.models.push_back(std::move(result).value());
-  }
-  std::fputs(ReportMarkdown(report).c_str(), stdout);
-  if (!f.out_json.empty()) RECD_RETURN_IF_ERROR(WriteFile(f.out_json, ReportJson(report)));
-  if (!f.out_html.empty()) RECD_RETURN_IF_ERROR(WriteFile(f.out_html, ReportHtml(report)));
-  return Status::OK();
+  RECD_RETURN_IF_ERROR(EvaluateAll(f, &report, evaluator));
+  return Publish(f, report);
 }
 
 }  // namespace recd::cli

@@ -14,15 +14,20 @@ struct EvalFlags {
   std::string data_dir = "../shared/data";
   std::string train_file, test_file;
   std::string columns;              // "user=uid,item=iid,rating=r,timestamp=ts,session=sid"
-  std::string protocol = "holdout";  // holdout, temporal, leave-last-out
+  std::string protocol = "holdout";  // holdout, temporal, leave-last-out, strong, session
   double ratio = 0.75;              // holdout: training share per group
   uint32_t seed = 42;
   std::string split_by = "user";    // holdout: group by user or item
   double test_fraction = 0.2;       // temporal: the latest share held out
+  double heldout_users = 0.2;       // strong: share of users held out
+  double fold_in = 0.8;             // strong: share of a held-out user's interactions given as history
+  int test_days = 7;                // session: test sessions end within this many days of the last event
+  int session_gap_minutes = 30;     // session: inactivity that starts a new session (data without sessions)
   std::vector<std::string> models = {"popularity"};
   std::string ks = "5,10,20";
   bool keep_seen = false;
   std::string map_norm = "relevant";  // or "min"
+  std::string ties = "index";         // or "pessimistic"
   std::string out_json, out_html;
   bool quiet = false;
 };

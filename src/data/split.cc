@@ -86,4 +86,100 @@ Split LeaveLastOut(const std::vector<Interaction>& rows) {
   return split;
 }
 
+Split StrongGeneralizationSplit(const std::vector<Interaction>& rows, double heldout_fraction,
+                                double fold_in_ratio, uint32_t seed) {
+  std::vector<std::vector<uint32_t>> groups = GroupRows(rows, /*by_item=*/false);
+  std::vector<bool> heldout(groups.size(), false);
+  const size_t wanted = static_cast<size_t>(std::nearbyint(heldout_fraction * static_cast<double>(groups.size())));
+  size_t chosen = 0;
+  for (uint32_t u : NumpyPermutation(static_cast<uint32_t>(groups.size()), seed)) {
+    if (chosen >= wanted) break;
+    if (groups[u].size() >= 2) {
+      heldout[u] = true;
+      ++chosen;
+    }
+  }
+  Split split;
+  for (uint32_t u = 0; u < groups.size(); ++u) {
+    const std::vector<uint32_t>& group = groups[u];
+    if (!heldout[u]) {
+      for (uint32_t i : group) split.train.push_back(rows[i]);
+      continue;
+    }
+    std::vector<uint32_t> perm = NumpyPermutation(static_cast<uint32_t>(group.size()), seed);
+    const size_t n_fold_in = static_cast<size_t>(std::nearbyint(fold_in_ratio * static_cast<double>(group.size())));
+    for (size_t k = 0; k < perm.size(); ++k) {
+      (k < n_fold_in ? split.fold_in : split.test).push_back(rows[group[perm[k]]]);
+    }
+  }
+  return split;
+}
+
+SessionSplit SessionRecSplit(const Dataset& dataset, int test_days, int64_t session_gap_ms) {
+  // Sessions in time order (stable: ties keep file order).
+  std::vector<std::vector<uint32_t>> by_key = GroupRows(dataset.interactions, /*by_item=*/false);
+  const auto& rows = dataset.interactions;
+  std::vector<std::vector<Interaction>> sessions;
+  for (std::vector<uint32_t>& group : by_key) {
+    std::stable_sort(group.begin(), group.end(),
+                     [&](uint32_t a, uint32_t b) { return rows[a].timestamp_ms < rows[b].timestamp_ms; });
+    for (size_t k = 0; k < group.size(); ++k) {
+      const Interaction& r = rows[group[k]];
+      const bool new_session = k == 0 || (!dataset.sessions && r.timestamp_ms - rows[group[k - 1]].timestamp_ms > session_gap_ms);
+      if (new_session) sessions.emplace_back();
+      sessions.back().push_back(r);
+    }
+  }
+  for (uint32_t s = 0; s < sessions.size(); ++s) {
+    for (Interaction& r : sessions[s]) r.user = s;
+  }
+  // Filters, one pass each.
+  auto drop_short = [&] {
+    for (auto& s : sessions) {
+      if (s.size() < 2) s.clear();
+    }
+  };
+  drop_short();
+  std::vector<size_t> item_count(dataset.items.size(), 0);
+  for (const auto& s : sessions) {
+    for (const Interaction& r : s) ++item_count[r.item];
+  }
+  for (auto& s : sessions) {
+    std::erase_if(s, [&](const Interaction& r) { return item_count[r.item] < 5; });
+  }
+  drop_short();
+
+  SessionSplit split;
+  int64_t latest = 0;
+  for (const auto& s : sessions) {
+    split.filtered_events += s.size();
+    if (!s.empty()) latest = std::max(latest, s.back().timestamp_ms);
+  }
+  const int64_t cut = latest - static_cast<int64_t>(test_days) * 24 * 3600 * 1000;
+  std::vector<bool> in_train(dataset.items.size(), false);
+  std::vector<const std::vector<Interaction>*> test;
+  for (const auto& s : sessions) {
+    if (s.empty()) continue;
+    if (s.back().timestamp_ms < cut) {
+      for (const Interaction& r : s) {
+        split.train.push_back(r);
+        in_train[r.item] = true;
+      }
+    } else {
+      test.push_back(&s);
+    }
+  }
+  std::stable_sort(test.begin(), test.end(), [](const auto* a, const auto* b) {
+    return a->front().timestamp_ms < b->front().timestamp_ms;
+  });
+  for (const auto* s : test) {
+    std::vector<Interaction> kept;
+    for (const Interaction& r : *s) {
+      if (in_train[r.item]) kept.push_back(r);
+    }
+    if (kept.size() >= 2) split.test_sessions.push_back(std::move(kept));
+  }
+  return split;
+}
+
 }  // namespace recd

@@ -12,6 +12,16 @@ namespace recd {
 struct Split {
   std::vector<Interaction> train;
   std::vector<Interaction> test;
+  // Strong generalization only: held-out users' interactions given to the model at prediction
+  // time as their history, never trained on.
+  std::vector<Interaction> fold_in;
+};
+
+// Sessions for the session-based protocol, each in time order.
+struct SessionSplit {
+  std::vector<Interaction> train;                       // `user` is the session
+  std::vector<std::vector<Interaction>> test_sessions;  // ordered by their first event
+  size_t filtered_events = 0;                           // after the filters, before the split
 };
 
 // Microsoft Recommenders' python_stratified_split (min_rating=1): the interactions of each user
@@ -27,6 +37,20 @@ Split TemporalSplit(const std::vector<Interaction>& rows, double test_fraction);
 // Leave-last-out: each user's latest interaction (ties: the later in the file) is the test set,
 // for users with at least two interactions; everything else is train.
 Split LeaveLastOut(const std::vector<Interaction>& rows);
+
+// Strong generalization (Liang et al. 2018; Steck 2019): users in NumPy-permuted order, the first
+// `heldout_fraction` of them (with at least two interactions) are held out; each held-out user's
+// interactions are permuted and the first round(fold_in_ratio * n) are fold-in, the rest test.
+Split StrongGeneralizationSplit(const std::vector<Interaction>& rows, double heldout_fraction,
+                                double fold_in_ratio, uint32_t seed);
+
+// The session-rec protocol (Ludewig & Jannach), single split:
+// - sessions are the dataset's sessions, or each user's events cut at gaps > `session_gap_ms`;
+// - one pass of filters: sessions with < 2 events, then items with < 5 events, then sessions
+//   with < 2 events are dropped;
+// - a session is test when its last event is at or after (latest time - test_days);
+// - test events on items absent from training are dropped, then test sessions with < 2 events.
+SessionSplit SessionRecSplit(const Dataset& dataset, int test_days, int64_t session_gap_ms);
 
 // NumPy's RandomState(seed).permutation(n) (legacy MT19937 seeding, rejection sampling by mask).
 std::vector<uint32_t> NumpyPermutation(uint32_t n, uint32_t seed);

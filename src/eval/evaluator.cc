@@ -25,6 +25,12 @@ std::vector<std::vector<ItemIdx>> ItemsByUser(const std::vector<Interaction>& ro
 
 }  // namespace
 
+size_t ListLength(const EvalOptions& options, size_t num_items) {
+  // Pessimistic ties need every scored candidate: a tie may straddle the cut-off.
+  if (options.ties == TieOrder::kPessimistic) return num_items;
+  return *std::max_element(options.ks.begin(), options.ks.end());
+}
+
 LatencyMs Summarize(std::vector<double>& samples) {
   LatencyMs l;
   if (samples.empty()) return l;
@@ -39,111 +45,214 @@ LatencyMs Summarize(std::vector<double>& samples) {
   return l;
 }
 
+MetricSums::MetricSums(const EvalOptions& options, const CatalogStats& stats)
+    : options_(options), sums_(options.ks.size()) {
+  for (size_t k = 0; k < options.ks.size(); ++k) beyond_.emplace_back(stats);
+}
+
+namespace {
+// The items of `scored` in order; with pessimistic ties, each run of equal scores lists the
+// items not in `relevant` first.
+void Order(std::span<const Scored> scored, std::span<const ItemIdx> relevant, TieOrder ties, std::vector<ItemIdx>* out) {
+  out->clear();
+  for (const Scored& s : scored) out->push_back(s.idx);
+  if (ties != TieOrder::kPessimistic) return;
+  auto is_relevant = [&](ItemIdx i) { return std::binary_search(relevant.begin(), relevant.end(), i); };
+  for (size_t a = 0; a < scored.size();) {
+    size_t b = a + 1;
+    while (b < scored.size() && scored[b].score == scored[a].score) ++b;
+    std::stable_partition(out->begin() + a, out->begin() + b, [&](ItemIdx i) { return !is_relevant(i); });
+    a = b;
+  }
+}
+}  // namespace
+
+void MetricSums::Add(std::span<const Scored> scored, std::span<const ItemIdx> relevant,
+                     std::span<const ItemIdx> next) {
+  ++lists_;
+  std::vector<ItemIdx> next_order;
+  Order(scored, relevant, options_.ties, &ranked_);
+  const bool same = next.data() == relevant.data();
+  if (!same) Order(scored, next, options_.ties, &next_order);
+  const std::vector<ItemIdx>& ranked = ranked_;
+  for (size_t k = 0; k < options_.ks.size(); ++k) {
+    const size_t cut = options_.ks[k];
+    ListMetrics m = ScoreList(ranked, relevant, cut, options_.map_norm);
+    ListMetrics n = same ? m : ScoreList(next_order, next, cut, options_.map_norm);
+    ListMetrics& sum = sums_[k];
+    sum.hit += n.hit;
+    sum.mrr += n.mrr;
+    sum.precision += m.precision;
+    sum.recall += m.recall;
+    sum.ndcg += m.ndcg;
+    sum.map += m.map;
+    beyond_[k].Add(std::span<const ItemIdx>(ranked.data(), std::min(ranked.size(), cut)));
+  }
+}
+
+void MetricSums::Write(std::map<std::string, double>* metrics) const {
+  const double n = std::max<double>(1.0, static_cast<double>(lists_));
+  for (size_t k = 0; k < options_.ks.size(); ++k) {
+    const std::string at = "@" + std::to_string(options_.ks[k]);
+    const ListMetrics& sum = sums_[k];
+    (*metrics)["hit_rate" + at] = sum.hit / n;
+    (*metrics)["precision" + at] = sum.precision / n;
+    (*metrics)["recall" + at] = sum.recall / n;
+    (*metrics)["ndcg" + at] = sum.ndcg / n;
+    (*metrics)["mrr" + at] = sum.mrr / n;
+    (*metrics)["map" + at] = sum.map / n;
+    (*metrics)["coverage" + at] = beyond_[k].Coverage();
+    (*metrics)["diversity" + at] = beyond_[k].IntraListDiversity();
+    (*metrics)["novelty" + at] = beyond_[k].Novelty();
+    (*metrics)["popularity" + at] = beyond_[k].AveragePopularity();
+  }
+}
+
+namespace {
+
+// A matrix of rows x items from interactions; `counts` keeps the number of events per cell,
+// otherwise cells are 1. Also fills the candidate mask and the catalog statistics.
+InteractionMatrix TrainMatrix(const std::vector<Interaction>& rows, size_t num_rows, size_t num_items, bool counts,
+                              std::vector<bool>* in_train, CatalogStats* stats) {
+  std::vector<std::vector<std::pair<ItemIdx, float>>> cells(num_rows);
+  for (const Interaction& r : rows) cells[r.user].push_back({r.item, 1.0f});
+  InteractionMatrix m;
+  m.num_rows = static_cast<uint32_t>(num_rows);
+  m.num_cols = static_cast<uint32_t>(num_items);
+  m.row_ptr.push_back(0);
+  in_train->assign(num_items, false);
+  stats->item_users.assign(num_items, 0.0);
+  for (auto& row : cells) {
+    std::sort(row.begin(), row.end());
+    for (size_t k = 0; k < row.size(); ++k) {
+      if (k > 0 && row[k].first == row[k - 1].first) {
+        if (counts) m.values.back() += 1.0f;
+        continue;
+      }
+      m.cols.push_back(row[k].first);
+      m.values.push_back(1.0f);
+      (*in_train)[row[k].first] = true;
+      stats->item_users[row[k].first] += 1;
+    }
+    m.row_ptr.push_back(m.cols.size());
+    stats->num_users += row.empty() ? 0 : 1;
+  }
+  stats->num_items = static_cast<double>(std::count(in_train->begin(), in_train->end(), true));
+  return m;
+}
+
+void CategoryIds(const Dataset& dataset, CatalogStats* stats) {
+  std::unordered_map<std::string, uint32_t> ids;
+  stats->item_categories.assign(dataset.items.size(), {});
+  for (ItemIdx i = 0; i < dataset.items.size() && i < dataset.item_categories.size(); ++i) {
+    for (const std::string& c : dataset.item_categories[i]) {
+      stats->item_categories[i].push_back(ids.emplace(c, ids.size()).first->second);
+    }
+    std::sort(stats->item_categories[i].begin(), stats->item_categories[i].end());
+  }
+}
+
+// Trains `spec` and fills the parts of the result that do not depend on the protocol.
+Result<std::unique_ptr<Recommender>> Train(const std::string& spec, const InteractionMatrix& m, ModelResult* result) {
+  const int64_t start = MonotonicMicros();
+  Result<std::unique_ptr<Recommender>> model = TrainRecommender(spec, m);
+  if (!model.ok()) return model.status();
+  result->train_seconds = (MonotonicMicros() - start) / 1e6;
+  result->spec = (*model)->Spec();
+  return model;
+}
+
+}  // namespace
+
 OfflineEvaluator::OfflineEvaluator(const Dataset& dataset, const Split& split, EvalOptions options)
     : options_(std::move(options)) {
-  const size_t num_users = dataset.users.size(), num_items = dataset.items.size();
-  std::vector<std::vector<ItemIdx>> train_items = ItemsByUser(split.train, num_users);
+  const size_t num_users = dataset.users.size();
+  train_ = TrainMatrix(split.train, num_users, dataset.items.size(), /*counts=*/false, &in_train_, &stats_);
+  CategoryIds(dataset, &stats_);
+  std::vector<std::vector<ItemIdx>> history = ItemsByUser(split.train, num_users);
+  std::vector<std::vector<ItemIdx>> fold_in = ItemsByUser(split.fold_in, num_users);
   std::vector<std::vector<ItemIdx>> test_items = ItemsByUser(split.test, num_users);
-
-  // Binary user x item matrix of the training part.
-  train_.num_rows = static_cast<uint32_t>(num_users);
-  train_.num_cols = static_cast<uint32_t>(num_items);
-  train_.row_ptr.push_back(0);
-  in_train_.assign(num_items, false);
-  stats_.item_users.assign(num_items, 0.0);
-  for (const auto& items : train_items) {
-    for (ItemIdx i : items) {
-      train_.cols.push_back(i);
-      train_.values.push_back(1.0f);
-      in_train_[i] = true;
-      stats_.item_users[i] += 1;
-    }
-    train_.row_ptr.push_back(train_.cols.size());
-    stats_.num_users += items.empty() ? 0 : 1;
-  }
-  stats_.num_items = static_cast<double>(std::count(in_train_.begin(), in_train_.end(), true));
-
-  // Users evaluated: those with both training and test items (a cold user has no history to
-  // rank from). Every test item counts as relevant, candidate or not (as Microsoft
-  // Recommenders does: recall's denominator is the whole test set of the user).
+  // Every test item counts as relevant, candidate or not (as Microsoft Recommenders does:
+  // recall's denominator is the user's whole test set).
   for (uint32_t u = 0; u < num_users; ++u) {
-    if (train_items[u].empty() || test_items[u].empty()) continue;
+    std::vector<ItemIdx>& h = fold_in[u].empty() ? history[u] : fold_in[u];
+    if (h.empty() || test_items[u].empty()) continue;
     users_.push_back(u);
+    history_.push_back(std::move(h));
     relevant_.push_back(std::move(test_items[u]));
-  }
-
-  std::unordered_map<std::string, uint32_t> category_ids;
-  stats_.item_categories.resize(num_items);
-  for (ItemIdx i = 0; i < num_items && i < dataset.item_categories.size(); ++i) {
-    for (const std::string& c : dataset.item_categories[i]) {
-      stats_.item_categories[i].push_back(category_ids.emplace(c, category_ids.size()).first->second);
-    }
-    std::sort(stats_.item_categories[i].begin(), stats_.item_categories[i].end());
   }
 }
 
 Result<ModelResult> OfflineEvaluator::Evaluate(const std::string& spec) const {
   ModelResult result;
-  const int64_t train_start = MonotonicMicros();
-  Result<std::unique_ptr<Recommender>> model = TrainRecommender(spec, train_);
+  Result<std::unique_ptr<Recommender>> model = Train(spec, train_, &result);
   if (!model.ok()) return model.status();
-  result.train_seconds = (MonotonicMicros() - train_start) / 1e6;
-  result.spec = (*model)->Spec();
   result.users = users_.size();
-
-  const size_t max_k = *std::max_element(options_.ks.begin(), options_.ks.end());
-  std::vector<ListMetrics> sums(options_.ks.size());
-  std::vector<BeyondAccuracy> beyond;
-  for (size_t k = 0; k < options_.ks.size(); ++k) beyond.emplace_back(stats_);
+  const size_t list_length = ListLength(options_, train_.num_cols);
+  MetricSums sums(options_, stats_);
   std::vector<double> latency;
-  latency.reserve(users_.size());
   std::vector<Affinity> history;
-  std::vector<ItemIdx> ranked;
   Progress progress("evaluating " + result.spec);
-
   for (size_t n = 0; n < users_.size(); ++n) {
-    const uint32_t u = users_[n];
-    const uint64_t begin = train_.row_ptr[u], end = train_.row_ptr[u + 1];
+    const std::vector<ItemIdx>& seen = history_[n];
     history.clear();
-    for (uint64_t x = begin; x < end; ++x) history.push_back({train_.cols[x], 1.0f});
-    const uint32_t* seen_begin = train_.cols.data() + begin;
-    const uint32_t* seen_end = train_.cols.data() + end;
+    for (ItemIdx i : seen) history.push_back({i, 1.0f});
     auto keep = [&](ItemIdx i) {
-      return in_train_[i] && (options_.keep_seen || !std::binary_search(seen_begin, seen_end, i));
+      return in_train_[i] && (options_.keep_seen || !std::binary_search(seen.begin(), seen.end(), i));
     };
     const int64_t t0 = MonotonicMicros();
-    std::vector<Scored> top = (*model)->Recommend(history, max_k, keep);
+    std::vector<Scored> top = (*model)->Recommend(history, list_length, keep);
     latency.push_back((MonotonicMicros() - t0) / 1000.0);
-    ranked.clear();
-    for (const Scored& s : top) ranked.push_back(s.idx);
-    for (size_t k = 0; k < options_.ks.size(); ++k) {
-      ListMetrics m = ScoreList(ranked, relevant_[n], options_.ks[k], options_.map_norm);
-      sums[k].hit += m.hit;
-      sums[k].precision += m.precision;
-      sums[k].recall += m.recall;
-      sums[k].ndcg += m.ndcg;
-      sums[k].mrr += m.mrr;
-      sums[k].map += m.map;
-      beyond[k].Add(std::span<const ItemIdx>(ranked.data(), std::min(ranked.size(), options_.ks[k])));
-    }
+    sums.Add(top, relevant_[n], relevant_[n]);
     if (options_.progress) progress.Update(n + 1, n + 1, users_.size());
   }
   if (options_.progress) progress.Finish(users_.size());
+  sums.Write(&result.metrics);
+  result.latency_ms = Summarize(latency);
+  return result;
+}
 
-  const double users = std::max<double>(1.0, static_cast<double>(users_.size()));
-  for (size_t k = 0; k < options_.ks.size(); ++k) {
-    const std::string at = "@" + std::to_string(options_.ks[k]);
-    result.metrics["hit_rate" + at] = sums[k].hit / users;
-    result.metrics["precision" + at] = sums[k].precision / users;
-    result.metrics["recall" + at] = sums[k].recall / users;
-    result.metrics["ndcg" + at] = sums[k].ndcg / users;
-    result.metrics["mrr" + at] = sums[k].mrr / users;
-    result.metrics["map" + at] = sums[k].map / users;
-    result.metrics["coverage" + at] = beyond[k].Coverage();
-    result.metrics["diversity" + at] = beyond[k].IntraListDiversity();
-    result.metrics["novelty" + at] = beyond[k].Novelty();
-    result.metrics["popularity" + at] = beyond[k].AveragePopularity();
+SessionEvaluator::SessionEvaluator(const Dataset& dataset, const SessionSplit& split, EvalOptions options)
+    : options_(std::move(options)), split_(split) {
+  uint32_t sessions = 0;
+  for (const Interaction& r : split.train) sessions = std::max(sessions, r.user + 1);
+  train_ = TrainMatrix(split.train, sessions, dataset.items.size(), /*counts=*/true, &in_train_, &stats_);
+  CategoryIds(dataset, &stats_);
+  for (const auto& s : split.test_sessions) predictions_ += s.size() - 1;
+}
+
+Result<ModelResult> SessionEvaluator::Evaluate(const std::string& spec) const {
+  ModelResult result;
+  Result<std::unique_ptr<Recommender>> model = Train(spec, train_, &result);
+  if (!model.ok()) return model.status();
+  result.users = predictions_;
+  const size_t list_length = ListLength(options_, train_.num_cols);
+  MetricSums sums(options_, stats_);
+  std::vector<double> latency;
+  std::vector<Affinity> prefix;
+  std::vector<ItemIdx> rest;
+  auto keep = [&](ItemIdx i) { return static_cast<bool>(in_train_[i]); };
+  Progress progress("evaluating " + result.spec);
+  size_t done = 0;
+  for (const std::vector<Interaction>& session : split_.test_sessions) {
+    prefix.clear();
+    for (size_t pos = 1; pos < session.size(); ++pos) {
+      prefix.push_back({session[pos - 1].item, 1.0f});
+      const int64_t t0 = MonotonicMicros();
+      std::vector<Scored> top = (*model)->Recommend(prefix, list_length, keep);
+      latency.push_back((MonotonicMicros() - t0) / 1000.0);
+      rest.clear();
+      for (size_t r = pos; r < session.size(); ++r) rest.push_back(session[r].item);
+      std::sort(rest.begin(), rest.end());
+      rest.erase(std::unique(rest.begin(), rest.end()), rest.end());
+      const ItemIdx next[] = {session[pos].item};
+      sums.Add(top, rest, next);
+      ++done;
+      if (options_.progress) progress.Update(done, done, predictions_);
+    }
   }
+  if (options_.progress) progress.Finish(predictions_);
+  sums.Write(&result.metrics);
   result.latency_ms = Summarize(latency);
   return result;
 }

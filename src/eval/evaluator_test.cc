@@ -57,6 +57,28 @@ TEST(OfflineEvaluator, KeepSeenLetsTrainingItemsBack) {
   EXPECT_DOUBLE_EQ(pop->metrics.at("coverage@1"), 0.1);
 }
 
+TEST(MetricSums, PessimisticTiesPutRelevantItemsLast) {
+  CatalogStats stats;
+  stats.item_categories.resize(4);
+  stats.item_users = {1, 1, 1, 1};
+  stats.num_users = 1;
+  stats.num_items = 4;
+  EvalOptions options;
+  options.ks = {1};
+  const std::vector<Scored> scored = {{0, 2.0}, {1, 2.0}, {2, 1.0}};
+  const std::vector<ItemIdx> relevant = {0};
+  MetricSums by_index(options, stats);
+  by_index.Add(scored, relevant, relevant);
+  options.ties = TieOrder::kPessimistic;
+  MetricSums pessimistic(options, stats);
+  pessimistic.Add(scored, relevant, relevant);
+  std::map<std::string, double> a, b;
+  by_index.Write(&a);
+  pessimistic.Write(&b);
+  EXPECT_EQ(a.at("hit_rate@1"), 1.0);  // item 0 first among the tie
+  EXPECT_EQ(b.at("hit_rate@1"), 0.0);  // item 1 first: the relevant one goes last
+}
+
 TEST(OfflineEvaluator, BadSpecsAreClearErrors) {
   Split split;
   Dataset ds = Checkerboard(&split);

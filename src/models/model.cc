@@ -9,12 +9,13 @@ namespace recd {
 
 namespace {
 
-// Items ranked by how many shoppers interacted with them: the floor every model must beat.
+// Items ranked by the column sums of the training matrix: shoppers who had the item for a binary
+// matrix, events for a count matrix. The floor every model must beat. Ties: smaller index first.
 class PopularityRecommender : public Recommender {
  public:
   explicit PopularityRecommender(const InteractionMatrix& m) {
     std::vector<double> count(m.num_cols, 0.0);
-    for (uint32_t c : m.cols) count[c] += 1.0;
+    for (uint64_t k = 0; k < m.nnz(); ++k) count[m.cols[k]] += m.values[k];
     for (ItemIdx i = 0; i < m.num_cols; ++i) {
       if (count[i] > 0) ranked_.push_back({i, count[i]});
     }
