@@ -6,6 +6,8 @@
 #include "data/dataset.h"
 #include "data/split.h"
 #include "eval/evaluator.h"
+#include "config/config.h"
+#include "eval/replay.h"
 #include "eval/report.h"
 
 namespace recd::cli {
@@ -143,6 +145,7 @@ Status RunEval(const EvalFlags& f) {
       report.protocol = {{"name", "strong"}, {"heldout_users", Num(f.heldout_users)}, {"fold_in", Num(f.fold_in)},
                          {"seed", std::to_string(f.seed)}};
     } else if (f.protocol == "session") {
+      if (f.replay) return Status::InvalidArgument("--replay: not offered with --protocol session yet");
       if (f.test_days < 1 || f.session_gap_minutes < 1) {
         return Status::InvalidArgument("--test-days and --session-gap-minutes: must be at least 1");
       }
@@ -161,6 +164,20 @@ Status RunEval(const EvalFlags& f) {
   report.users = evaluator.num_users();
   report.items = evaluator.num_items();
   RECD_RETURN_IF_ERROR(EvaluateAll(f, &report, evaluator));
+  if (f.replay) {
+    ReplayOptions replay;
+    replay.eval = Options(f, report.ks);
+    for (const std::string& kv : f.engine_sets) {
+      size_t eq = kv.find('=');
+      Status st = eq == std::string::npos ? Status::InvalidArgument("expected key=value")
+                                          : SetConfig(&replay.engine, kv.substr(0, eq), kv.substr(eq + 1));
+      if (!st.ok()) return Status::InvalidArgument("--set " + kv + ": " + st.message());
+    }
+    Result<ModelResult> result = Replay(dataset, split, replay);
+    if (!result.ok()) return result.status();
+    report.models.push_back(std::move(result).value());
+    report.protocol.emplace_back("replay", "true");
+  }
   return Publish(f, report);
 }
 

@@ -172,6 +172,8 @@ int main(int argc, char** argv) {
   eval_cmd->add_option("--out", eval.out_json, "write the JSON report here");
   eval_cmd->add_option("--html", eval.out_html, "write the HTML report here");
   eval_cmd->add_flag("--quiet", eval.quiet, "no progress bar");
+  eval_cmd->add_flag("--replay", eval.replay, "also feed the test events in time order through the engine (serving path)");
+  eval_cmd->add_option("--set", eval.engine_sets, "configuration of the replayed engine: --set key=value");
 
   CLI::App* reference = app.add_subcommand("config-reference", "print the configuration reference (Markdown)");
 

@@ -156,6 +156,7 @@ Result<Dataset> LoadNamedDataset(const std::string& name, const std::string& sha
   Dataset ds;
   ds.name = name;
   Status st;
+  ds.ratings = name != "diginetica-sample";
   if (name == "ml-100k") {
     st = LoadMovieLens100k(shared_data_dir + "/movielens-100k", &ds);
   } else if (name == "ml-latest-small") {
@@ -191,6 +192,7 @@ Status AppendCsv(const std::string& path, const CsvColumns& columns, Dataset* ds
         user_col = session_col;
         ds->sessions = true;
       }
+      ds->ratings = ds->ratings || rating_col >= 0;
       if (user_col < 0 || item_col < 0 || ts_col < 0) {
         return Malformed(r, path, "header needs columns '" + columns.user + "' (or '" + columns.session +
                                       "'), '" + columns.item + "' and '" + columns.timestamp + "'");

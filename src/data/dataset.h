@@ -27,6 +27,7 @@ struct Dataset {
   std::vector<Interaction> interactions;  // in file order
   std::vector<std::vector<std::string>> item_categories;  // by ItemIdx; may be empty
   bool sessions = false;
+  bool ratings = false;  // `rating` holds explicit ratings (0.5-5); otherwise rows are implicit
 };
 
 // Names: ml-100k, ml-latest-small, amazon-mi, diginetica-sample (see docs/evaluation.md).

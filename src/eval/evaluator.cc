@@ -141,7 +141,9 @@ InteractionMatrix TrainMatrix(const std::vector<Interaction>& rows, size_t num_r
   return m;
 }
 
-void CategoryIds(const Dataset& dataset, CatalogStats* stats) {
+}  // namespace
+
+void FillCategories(const Dataset& dataset, CatalogStats* stats) {
   std::unordered_map<std::string, uint32_t> ids;
   stats->item_categories.assign(dataset.items.size(), {});
   for (ItemIdx i = 0; i < dataset.items.size() && i < dataset.item_categories.size(); ++i) {
@@ -151,6 +153,8 @@ void CategoryIds(const Dataset& dataset, CatalogStats* stats) {
     std::sort(stats->item_categories[i].begin(), stats->item_categories[i].end());
   }
 }
+
+namespace {
 
 // Trains `spec` and fills the parts of the result that do not depend on the protocol.
 Result<std::unique_ptr<Recommender>> Train(const std::string& spec, const InteractionMatrix& m, ModelResult* result) {
@@ -168,7 +172,7 @@ OfflineEvaluator::OfflineEvaluator(const Dataset& dataset, const Split& split, E
     : options_(std::move(options)) {
   const size_t num_users = dataset.users.size();
   train_ = TrainMatrix(split.train, num_users, dataset.items.size(), /*counts=*/false, &in_train_, &stats_);
-  CategoryIds(dataset, &stats_);
+  FillCategories(dataset, &stats_);
   std::vector<std::vector<ItemIdx>> history = ItemsByUser(split.train, num_users);
   std::vector<std::vector<ItemIdx>> fold_in = ItemsByUser(split.fold_in, num_users);
   std::vector<std::vector<ItemIdx>> test_items = ItemsByUser(split.test, num_users);
@@ -217,7 +221,7 @@ SessionEvaluator::SessionEvaluator(const Dataset& dataset, const SessionSplit& s
   uint32_t sessions = 0;
   for (const Interaction& r : split.train) sessions = std::max(sessions, r.user + 1);
   train_ = TrainMatrix(split.train, sessions, dataset.items.size(), /*counts=*/true, &in_train_, &stats_);
-  CategoryIds(dataset, &stats_);
+  FillCategories(dataset, &stats_);
   for (const auto& s : split.test_sessions) predictions_ += s.size() - 1;
 }
 

@@ -104,6 +104,9 @@ class SessionEvaluator {
   size_t predictions_ = 0;
 };
 
+// Category ids of every item of `dataset`, for intra-list diversity.
+void FillCategories(const Dataset& dataset, CatalogStats* stats);
+
 // How long a list to ask each model for: the largest k, or every item for pessimistic ties.
 size_t ListLength(const EvalOptions& options, size_t num_items);
 

@@ -1,0 +1,27 @@
+// Replay evaluation: the test events are fed in time order through the serving path (the Engine
+// API: ingest, online state, live history, filters, explanations), each preceded by a
+// recommendation request for its shopper, so accuracy and latency come from the code that
+// serves. HitRate and MRR score the event's item; the other metrics the shopper's remaining
+// test items.
+#pragma once
+
+#include <string>
+
+#include "data/dataset.h"
+#include "data/split.h"
+#include "eval/evaluator.h"
+#include "recd/options.h"
+
+namespace recd {
+
+struct ReplayOptions {
+  EvalOptions eval;
+  Options engine;  // data_dir is replaced by a temporary directory
+};
+
+// Loads the training interactions into a fresh engine (ratings as `rating` events, implicit
+// rows as `view`), trains it, then replays the test interactions. The ModelResult's spec is the
+// engine's model spec; its latency is the engine's Recommend call.
+Result<ModelResult> Replay(const Dataset& dataset, const Split& split, const ReplayOptions& options);
+
+}  // namespace recd
