@@ -1,5 +1,6 @@
 #include "cli/eval_command.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -9,6 +10,7 @@
 #include "config/config.h"
 #include "eval/replay.h"
 #include "eval/report.h"
+#include "models/spec.h"
 
 namespace recd::cli {
 
@@ -96,88 +98,177 @@ Status RunSessionEval(const EvalFlags& f, const Dataset& dataset, EvalReport rep
   return Publish(f, report);
 }
 
-}  // namespace
+// Applies the row-level protocol of `f` (holdout, temporal, leave-last-out, strong) to `rows`.
+// `protocol` gets the name and parameters for the report.
+Status SplitRows(const EvalFlags& f, const std::vector<Interaction>& rows, Split* split,
+                 std::vector<std::pair<std::string, std::string>>* protocol) {
+  if (f.protocol == "holdout") {
+    if (!(f.ratio > 0 && f.ratio < 1)) return Status::InvalidArgument("--ratio: must be between 0 and 1");
+    if (f.split_by != "user" && f.split_by != "item") return Status::InvalidArgument("--split-by: user or item");
+    *split = StratifiedSplit(rows, f.ratio, f.seed, f.split_by == "item");
+    *protocol = {{"name", "holdout"}, {"ratio", Num(f.ratio)}, {"seed", std::to_string(f.seed)}, {"split_by", f.split_by}};
+  } else if (f.protocol == "temporal") {
+    if (!(f.test_fraction > 0 && f.test_fraction < 1)) return Status::InvalidArgument("--test-fraction: must be between 0 and 1");
+    *split = TemporalSplit(rows, f.test_fraction);
+    *protocol = {{"name", "temporal"}, {"test_fraction", Num(f.test_fraction)}};
+  } else if (f.protocol == "leave-last-out") {
+    *split = LeaveLastOut(rows);
+    *protocol = {{"name", "leave-last-out"}};
+  } else if (f.protocol == "strong") {
+    if (!(f.heldout_users > 0 && f.heldout_users < 1) || !(f.fold_in > 0 && f.fold_in < 1)) {
+      return Status::InvalidArgument("--heldout-users and --fold-in: must be between 0 and 1");
+    }
+    *split = StrongGeneralizationSplit(rows, f.heldout_users, f.fold_in, f.seed);
+    *protocol = {{"name", "strong"}, {"heldout_users", Num(f.heldout_users)}, {"fold_in", Num(f.fold_in)},
+                 {"seed", std::to_string(f.seed)}};
+  } else {
+    return Status::InvalidArgument("--protocol: '" + f.protocol +
+                                   "' is not offered (holdout, temporal, leave-last-out, strong, session)");
+  }
+  return Status::OK();
+}
 
-Status RunEval(const EvalFlags& f) {
+Status CheckFlags(const EvalFlags& f, EvalReport* report) {
   Result<std::vector<size_t>> ks = ParseKs(f.ks);
   if (!ks.ok()) return ks.status();
+  report->ks = *ks;
   if (f.map_norm != "relevant" && f.map_norm != "min") return Status::InvalidArgument("--map-norm: relevant or min");
   if (f.ties != "index" && f.ties != "pessimistic") return Status::InvalidArgument("--ties: index or pessimistic");
-  EvalReport report;
-  report.ks = *ks;
-  Dataset dataset;
-  Split split;
-  if (!f.train_file.empty() || !f.test_file.empty()) {
+  if (f.protocol == "session" && f.replay) return Status::InvalidArgument("--replay: not offered with --protocol session yet");
+  if (f.test_days < 1 || f.session_gap_minutes < 1) {
+    return Status::InvalidArgument("--test-days and --session-gap-minutes: must be at least 1");
+  }
+  return Status::OK();
+}
+
+// Loads the data named by the flags; a given train/test pair fills `split` directly.
+Status Load(const EvalFlags& f, Dataset* dataset, Split* split, bool* given, EvalReport* report) {
+  *given = !f.train_file.empty() || !f.test_file.empty();
+  if (*given) {
     if (f.train_file.empty() || f.test_file.empty() || !f.dataset.empty()) {
       return Status::InvalidArgument("give either --dataset, or both --train and --test");
     }
     CsvColumns columns;
     RECD_RETURN_IF_ERROR(ParseColumns(f.columns, &columns));
-    RECD_RETURN_IF_ERROR(AppendCsv(f.train_file, columns, &dataset, &split.train));
-    RECD_RETURN_IF_ERROR(AppendCsv(f.test_file, columns, &dataset, &split.test));
-    report.dataset = f.train_file + " + " + f.test_file;
-    report.protocol = {{"name", "given"}};
-  } else {
-    if (f.dataset.empty()) return Status::InvalidArgument("give --dataset NAME, or --train FILE --test FILE");
-    Result<Dataset> loaded = LoadNamedDataset(f.dataset, f.data_dir);
-    if (!loaded.ok()) return loaded.status();
-    dataset = std::move(loaded).value();
-    report.dataset = f.dataset;
-    if (f.protocol == "holdout") {
-      if (!(f.ratio > 0 && f.ratio < 1)) return Status::InvalidArgument("--ratio: must be between 0 and 1");
-      if (f.split_by != "user" && f.split_by != "item") return Status::InvalidArgument("--split-by: user or item");
-      split = StratifiedSplit(dataset.interactions, f.ratio, f.seed, f.split_by == "item");
-      report.protocol = {{"name", "holdout"}, {"ratio", Num(f.ratio)}, {"seed", std::to_string(f.seed)}, {"split_by", f.split_by}};
-    } else if (f.protocol == "temporal") {
-      if (!(f.test_fraction > 0 && f.test_fraction < 1)) {
-        return Status::InvalidArgument("--test-fraction: must be between 0 and 1");
-      }
-      split = TemporalSplit(dataset.interactions, f.test_fraction);
-      report.protocol = {{"name", "temporal"}, {"test_fraction", Num(f.test_fraction)}};
-    } else if (f.protocol == "leave-last-out") {
-      split = LeaveLastOut(dataset.interactions);
-      report.protocol = {{"name", "leave-last-out"}};
-    } else if (f.protocol == "strong") {
-      if (!(f.heldout_users > 0 && f.heldout_users < 1) || !(f.fold_in > 0 && f.fold_in < 1)) {
-        return Status::InvalidArgument("--heldout-users and --fold-in: must be between 0 and 1");
-      }
-      split = StrongGeneralizationSplit(dataset.interactions, f.heldout_users, f.fold_in, f.seed);
-      report.protocol = {{"name", "strong"}, {"heldout_users", Num(f.heldout_users)}, {"fold_in", Num(f.fold_in)},
-                         {"seed", std::to_string(f.seed)}};
-    } else if (f.protocol == "session") {
-      if (f.replay) return Status::InvalidArgument("--replay: not offered with --protocol session yet");
-      if (f.test_days < 1 || f.session_gap_minutes < 1) {
-        return Status::InvalidArgument("--test-days and --session-gap-minutes: must be at least 1");
-      }
-      return RunSessionEval(f, dataset, std::move(report));
-    } else {
-      return Status::InvalidArgument("--protocol: '" + f.protocol +
-                                     "' is not offered (holdout, temporal, leave-last-out, strong, session)");
-    }
+    RECD_RETURN_IF_ERROR(AppendCsv(f.train_file, columns, dataset, &split->train));
+    RECD_RETURN_IF_ERROR(AppendCsv(f.test_file, columns, dataset, &split->test));
+    report->dataset = f.train_file + " + " + f.test_file;
+    report->protocol = {{"name", "given"}};
+    return Status::OK();
   }
-  report.protocol.emplace_back("keep_seen", f.keep_seen ? "true" : "false");
-  report.protocol.emplace_back("map_norm", f.map_norm);
-  report.protocol.emplace_back("ties", f.ties);
+  if (f.dataset.empty()) return Status::InvalidArgument("give --dataset NAME, or --train FILE --test FILE");
+  Result<Dataset> loaded = LoadNamedDataset(f.dataset, f.data_dir);
+  if (!loaded.ok()) return loaded.status();
+  *dataset = std::move(loaded).value();
+  report->dataset = f.dataset;
+  return Status::OK();
+}
+
+void DescribeOffline(const EvalFlags& f, const Split& split, const OfflineEvaluator& evaluator, EvalReport* report) {
+  report->protocol.emplace_back("keep_seen", f.keep_seen ? "true" : "false");
+  report->protocol.emplace_back("map_norm", f.map_norm);
+  report->protocol.emplace_back("ties", f.ties);
+  report->train_interactions = split.train.size();
+  report->test_interactions = split.test.size();
+  report->users = evaluator.num_users();
+  report->items = evaluator.num_items();
+}
+
+Status ReplayInto(const EvalFlags& f, const Dataset& dataset, const Split& split, EvalReport* report) {
+  ReplayOptions replay;
+  replay.eval = Options(f, report->ks);
+  for (const std::string& kv : f.engine_sets) {
+    size_t eq = kv.find('=');
+    Status st = eq == std::string::npos ? Status::InvalidArgument("expected key=value")
+                                        : SetConfig(&replay.engine, kv.substr(0, eq), kv.substr(eq + 1));
+    if (!st.ok()) return Status::InvalidArgument("--set " + kv + ": " + st.message());
+  }
+  Result<ModelResult> result = Replay(dataset, split, replay);
+  if (!result.ok()) return result.status();
+  report->models.push_back(std::move(result).value());
+  report->protocol.emplace_back("replay", "true");
+  return Status::OK();
+}
+
+}  // namespace
+
+Status RunEval(const EvalFlags& f) {
+  EvalReport report;
+  RECD_RETURN_IF_ERROR(CheckFlags(f, &report));
+  Dataset dataset;
+  Split split;
+  bool given = false;
+  RECD_RETURN_IF_ERROR(Load(f, &dataset, &split, &given, &report));
+  if (!given && f.protocol == "session") return RunSessionEval(f, dataset, std::move(report));
+  if (!given) RECD_RETURN_IF_ERROR(SplitRows(f, dataset.interactions, &split, &report.protocol));
   OfflineEvaluator evaluator(dataset, split, Options(f, report.ks));
-  report.train_interactions = split.train.size();
-  report.test_interactions = split.test.size();
-  report.users = evaluator.num_users();
-  report.items = evaluator.num_items();
+  DescribeOffline(f, split, evaluator, &report);
   RECD_RETURN_IF_ERROR(EvaluateAll(f, &report, evaluator));
-  if (f.replay) {
-    ReplayOptions replay;
-    replay.eval = Options(f, report.ks);
-    for (const std::string& kv : f.engine_sets) {
-      size_t eq = kv.find('=');
-      Status st = eq == std::string::npos ? Status::InvalidArgument("expected key=value")
-                                          : SetConfig(&replay.engine, kv.substr(0, eq), kv.substr(eq + 1));
-      if (!st.ok()) return Status::InvalidArgument("--set " + kv + ": " + st.message());
-    }
-    Result<ModelResult> result = Replay(dataset, split, replay);
-    if (!result.ok()) return result.status();
-    report.models.push_back(std::move(result).value());
-    report.protocol.emplace_back("replay", "true");
+  if (f.replay) RECD_RETURN_IF_ERROR(ReplayInto(f, dataset, split, &report));
+  return Publish(f, report);
+}
+
+Status RunTune(const EvalFlags& f, const TuneFlags& t) {
+  EvalReport report;
+  RECD_RETURN_IF_ERROR(CheckFlags(f, &report));
+  if (f.models.size() != 1) return Status::InvalidArgument("--model: tune takes one spec with [a,b,...] lists");
+  if (f.protocol == "session") return Status::InvalidArgument("--protocol session: not offered by tune yet");
+  Result<std::vector<std::string>> grid = ExpandSpecGrid(f.models[0]);
+  if (!grid.ok()) return grid.status();
+  std::vector<std::string> trials = *grid;
+  if (t.random > 0 && static_cast<size_t>(t.random) < trials.size()) {
+    std::vector<uint32_t> perm = NumpyPermutation(static_cast<uint32_t>(trials.size()), f.seed);
+    std::vector<std::string> sampled;
+    for (int k = 0; k < t.random; ++k) sampled.push_back(trials[perm[k]]);
+    trials = std::move(sampled);
   }
+  Dataset dataset;
+  Split split;
+  bool given = false;
+  RECD_RETURN_IF_ERROR(Load(f, &dataset, &split, &given, &report));
+  if (!given) RECD_RETURN_IF_ERROR(SplitRows(f, dataset.interactions, &split, &report.protocol));
+  // The validation split is carved from the training part with the same protocol (a given
+  // split is carved like a per-user holdout), so the test part is never looked at while tuning.
+  EvalFlags inner = f;
+  if (given) inner.protocol = "holdout";
+  inner.ratio = t.validation_ratio;
+  inner.test_fraction = 1.0 - t.validation_ratio;
+  Split validation;
+  std::vector<std::pair<std::string, std::string>> ignored;
+  RECD_RETURN_IF_ERROR(SplitRows(inner, split.train, &validation, &ignored));
+  EvalOptions options = Options(f, report.ks);
+  OfflineEvaluator validator(dataset, validation, options);
+  if (std::find_if(report.ks.begin(), report.ks.end(), [&](size_t k) {
+        return t.metric.size() > 1 && t.metric.substr(t.metric.find('@') + 1) == std::to_string(k);
+      }) == report.ks.end() || t.metric.find('@') == std::string::npos) {
+    return Status::InvalidArgument("--metric: expected NAME@K with K among --k, got '" + t.metric + "'");
+  }
+  std::printf("tuning on a validation split of the training part (%zu train / %zu validation interactions), by %s\n\n",
+              validation.train.size(), validation.test.size(), t.metric.c_str());
+  std::printf("| trial | spec | %s |\n|---:|---|---:|\n", t.metric.c_str());
+  std::string best_spec;
+  double best = -1;
+  for (size_t n = 0; n < trials.size(); ++n) {
+    Result<ModelResult> r = validator.Evaluate(trials[n]);
+    if (!r.ok()) return r.status();
+    auto it = r->metrics.find(t.metric);
+    if (it == r->metrics.end()) return Status::InvalidArgument("--metric: unknown metric '" + t.metric + "'");
+    std::printf("| %zu | `%s` | %.4f |\n", n + 1, r->spec.c_str(), it->second);
+    std::fflush(stdout);
+    if (it->second > best) {
+      best = it->second;
+      best_spec = trials[n];
+    }
+  }
+  std::printf("\nbest on validation: %s (%s %.4f); final run on the test split:\n\n", best_spec.c_str(), t.metric.c_str(), best);
+  OfflineEvaluator evaluator(dataset, split, options);
+  DescribeOffline(f, split, evaluator, &report);
+  report.protocol.emplace_back("tuned_by", t.metric);
+  report.protocol.emplace_back("validation_ratio", Num(t.validation_ratio));
+  report.protocol.emplace_back("trials", std::to_string(trials.size()));
+  Result<ModelResult> final_result = evaluator.Evaluate(best_spec);
+  if (!final_result.ok()) return final_result.status();
+  report.models.push_back(std::move(final_result).value());
   return Publish(f, report);
 }
 

@@ -37,4 +37,15 @@ struct EvalFlags {
 // Runs the evaluation; prints the Markdown table on stdout. InvalidArgument for bad flags.
 Status RunEval(const EvalFlags& flags);
 
+struct TuneFlags {
+  std::string metric = "ndcg@10";  // what the search maximises on the validation split
+  double validation_ratio = 0.8;   // share of the training part kept for training while tuning
+  int random = 0;                  // > 0: evaluate this many grid points drawn at random
+};
+
+// `recd tune`: the single --model spec holds lists ("itemknn(k=[50,100],shrink=[0,10])"); every
+// combination (or --random N of them) is evaluated on a validation split carved from the
+// training part, and the best is evaluated once on the test split.
+Status RunTune(const EvalFlags& flags, const TuneFlags& tune);
+
 }  // namespace recd::cli

@@ -175,6 +175,29 @@ int main(int argc, char** argv) {
   eval_cmd->add_flag("--replay", eval.replay, "also feed the test events in time order through the engine (serving path)");
   eval_cmd->add_option("--set", eval.engine_sets, "configuration of the replayed engine: --set key=value");
 
+  // tune takes the same data and protocol flags as eval.
+  EvalFlags tune_eval;
+  TuneFlags tune;
+  CLI::App* tune_cmd = app.add_subcommand("tune", "search a spec's parameters on a validation split, then test the best");
+  tune_cmd->add_option("--dataset", tune_eval.dataset, "ml-100k, ml-latest-small, amazon-mi or diginetica-sample");
+  tune_cmd->add_option("--data", tune_eval.data_dir, "folder holding the datasets")->capture_default_str();
+  tune_cmd->add_option("--train", tune_eval.train_file, "training CSV (with --test)");
+  tune_cmd->add_option("--test", tune_eval.test_file, "test CSV (with --train)");
+  tune_cmd->add_option("--columns", tune_eval.columns, "CSV column names");
+  tune_cmd->add_option("--protocol", tune_eval.protocol, "holdout, temporal, leave-last-out or strong")->capture_default_str();
+  tune_cmd->add_option("--ratio", tune_eval.ratio, "holdout: training share of each group")->capture_default_str();
+  tune_cmd->add_option("--seed", tune_eval.seed, "seed of splits and of random search")->capture_default_str();
+  tune_cmd->add_option("--split-by", tune_eval.split_by, "holdout: user or item")->capture_default_str();
+  tune_cmd->add_option("--test-fraction", tune_eval.test_fraction, "temporal: latest share held out")->capture_default_str();
+  tune_cmd->add_option("--model", tune_eval.models, "one spec with lists: 'itemknn(k=[50,100,200],shrink=[0,10])'")->required();
+  tune_cmd->add_option("--k", tune_eval.ks, "cut-offs")->capture_default_str();
+  tune_cmd->add_option("--metric", tune.metric, "metric to maximise, NAME@K")->capture_default_str();
+  tune_cmd->add_option("--validation-ratio", tune.validation_ratio, "training share kept for training while tuning")->capture_default_str();
+  tune_cmd->add_option("--random", tune.random, "evaluate N random grid points instead of all");
+  tune_cmd->add_option("--out", tune_eval.out_json, "write the JSON report of the final run here");
+  tune_cmd->add_option("--html", tune_eval.out_html, "write the HTML report of the final run here");
+  tune_cmd->add_flag("--quiet", tune_eval.quiet, "no progress bar");
+
   CLI::App* reference = app.add_subcommand("config-reference", "print the configuration reference (Markdown)");
 
   CLI11_PARSE(app, argc, argv);
@@ -182,6 +205,10 @@ int main(int argc, char** argv) {
   if (reference->parsed()) {
     std::cout << ConfigReference();
     return 0;
+  }
+  if (tune_cmd->parsed()) {
+    Status st = RunTune(tune_eval, tune);
+    return st.ok() ? 0 : Fail(st);
   }
   if (eval_cmd->parsed()) {
     Status st = RunEval(eval);

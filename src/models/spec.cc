@@ -92,4 +92,23 @@ Status ModelSpec::CheckAllUsed() const {
   return Status::OK();
 }
 
+Result<std::vector<std::string>> ExpandSpecGrid(const std::string& text) {
+  size_t open = text.find('[');
+  if (open == std::string::npos) return std::vector<std::string>{text};
+  size_t close = text.find(']', open);
+  if (close == std::string::npos) return Status::InvalidArgument("model spec '" + text + "': '[' without ']'");
+  Result<std::vector<std::string>> tails = ExpandSpecGrid(text.substr(close + 1));
+  if (!tails.ok()) return tails.status();
+  std::vector<std::string> out;
+  std::stringstream values(text.substr(open + 1, close - open - 1));
+  std::string value;
+  while (std::getline(values, value, ',')) {
+    value = Trim(value);
+    if (value.empty()) return Status::InvalidArgument("model spec '" + text + "': empty value in a list");
+    for (const std::string& tail : *tails) out.push_back(text.substr(0, open) + value + tail);
+  }
+  if (out.empty()) return Status::InvalidArgument("model spec '" + text + "': empty list");
+  return out;
+}
+
 }  // namespace recd

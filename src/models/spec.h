@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "recd/status.h"
 
@@ -28,5 +29,9 @@ class ModelSpec {
   std::map<std::string, std::string> params_;
   std::map<std::string, bool> used_;
 };
+
+// Expands lists in a spec into every combination: "itemknn(k=[50,100],shrink=[0,10])" gives
+// four specs, in order with the last list varying fastest. InvalidArgument on an unclosed '['.
+Result<std::vector<std::string>> ExpandSpecGrid(const std::string& text);
 
 }  // namespace recd
