@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <set>
 
 #include "data/split.h"
 
@@ -113,6 +114,52 @@ TEST(Split, LeaveLastOutAndTemporal) {
   Split temporal = TemporalSplit(rows, 0.5);
   ASSERT_EQ(temporal.test.size(), 3u);
   for (const auto& r : temporal.test) EXPECT_GE(r.timestamp_ms, 10);
+}
+
+}  // namespace
+}  // namespace recd
+
+namespace recd {
+namespace {
+
+TEST(Split, StrongGeneralizationHoldsOutWholeUsers) {
+  std::vector<Interaction> rows;
+  for (uint32_t u = 0; u < 10; ++u) {
+    for (ItemIdx i = 0; i < 10; ++i) rows.push_back({u, i, 1.0f, 0});
+  }
+  Split split = StrongGeneralizationSplit(rows, 0.2, 0.8, 42);
+  std::set<uint32_t> train_users, heldout_users;
+  for (const auto& r : split.train) train_users.insert(r.user);
+  for (const auto& r : split.fold_in) heldout_users.insert(r.user);
+  for (const auto& r : split.test) EXPECT_TRUE(heldout_users.count(r.user));
+  EXPECT_EQ(heldout_users.size(), 2u);
+  for (uint32_t u : heldout_users) EXPECT_FALSE(train_users.count(u));
+  EXPECT_EQ(split.fold_in.size(), 16u);  // 8 of 10 per held-out user
+  EXPECT_EQ(split.test.size(), 4u);
+  EXPECT_EQ(split.train.size(), 80u);
+}
+
+TEST(Split, SessionRecFiltersAndCutsByTime) {
+  Dataset ds;
+  bool inserted = false;
+  for (int i = 0; i < 4; ++i) ds.items.Intern("i" + std::to_string(i), &inserted);
+  ds.sessions = true;
+  const int64_t day = 24 * 3600 * 1000LL;
+  uint32_t s = 0;
+  auto session = [&](int64_t start, std::vector<ItemIdx> items) {
+    ds.users.Intern("s" + std::to_string(s), &inserted);
+    for (size_t k = 0; k < items.size(); ++k) ds.interactions.push_back({s, items[k], 1.0f, start + static_cast<int64_t>(k) * 1000});
+    ++s;
+  };
+  for (int k = 0; k < 5; ++k) session(k * day, {0, 1});  // items 0 and 1 have 5+ events
+  session(2 * day, {2});                                  // a single-event session: dropped
+  session(20 * day, {0, 1, 3});                           // test; item 3 is too rare and goes
+  session(21 * day, {1, 0});                              // test
+  SessionSplit split = SessionRecSplit(ds, 7, 30 * 60 * 1000);
+  EXPECT_EQ(split.train.size(), 10u);
+  ASSERT_EQ(split.test_sessions.size(), 2u);
+  EXPECT_EQ(split.test_sessions[0].size(), 2u);
+  EXPECT_EQ(split.filtered_events, 14u);
 }
 
 }  // namespace
