@@ -9,6 +9,7 @@
 //   recd eval       --dataset NAME | --train FILE --test FILE  [--protocol P] --model SPEC... [--k 5,10,20]
 //   recd config-reference
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -109,6 +110,8 @@ int Serve(const Options& options) {
 int main(int argc, char** argv) {
   using namespace recd;
   using namespace recd::cli;
+  // Logs go to stderr: stdout carries what commands print for scripts (JSON, tables).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("recd"));
   CLI::App app{"recd: a real-time recommendation engine for online shops"};
   app.require_subcommand(1);
 
