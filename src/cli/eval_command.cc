@@ -81,6 +81,12 @@ EvalOptions Options(const EvalFlags& f, const std::vector<size_t>& ks) {
   options.keep_seen = f.keep_seen;
   options.map_norm = f.map_norm == "min" ? MapNormalization::kMinRelevantK : MapNormalization::kRelevant;
   options.ties = f.ties == "pessimistic" ? TieOrder::kPessimistic : TieOrder::kIndex;
+  options.recall_norm = f.recall_norm == "min" ? RecallNormalization::kMinRelevantK : RecallNormalization::kRelevant;
+  for (size_t start = 0; start < f.metrics.size();) {
+    size_t end = std::min(f.metrics.find(',', start), f.metrics.size());
+    if (end > start) options.metrics.push_back(f.metrics.substr(start, end - start));
+    start = end + 1;
+  }
   options.progress = !f.quiet;
   return options;
 }
@@ -134,6 +140,18 @@ Status CheckFlags(const EvalFlags& f, EvalReport* report) {
   report->ks = *ks;
   if (f.map_norm != "relevant" && f.map_norm != "min") return Status::InvalidArgument("--map-norm: relevant or min");
   if (f.ties != "index" && f.ties != "pessimistic") return Status::InvalidArgument("--ties: index or pessimistic");
+  if (f.recall_norm != "relevant" && f.recall_norm != "min") return Status::InvalidArgument("--recall-norm: relevant or min");
+  static const char* kNames[] = {"hit_rate", "precision", "recall", "ndcg", "mrr", "map",
+                                 "coverage", "diversity", "novelty", "popularity"};
+  for (size_t start = 0; start < f.metrics.size();) {
+    size_t end = std::min(f.metrics.find(',', start), f.metrics.size());
+    const std::string name = f.metrics.substr(start, end - start);
+    if (std::find(std::begin(kNames), std::end(kNames), name) == std::end(kNames)) {
+      return Status::InvalidArgument("--metrics: unknown metric '" + name +
+                                     "' (hit_rate, precision, recall, ndcg, mrr, map, coverage, diversity, novelty, popularity)");
+    }
+    start = end + 1;
+  }
   if (f.protocol == "session" && f.replay) return Status::InvalidArgument("--replay: not offered with --protocol session yet");
   if (f.test_days < 1 || f.session_gap_minutes < 1) {
     return Status::InvalidArgument("--test-days and --session-gap-minutes: must be at least 1");
@@ -167,6 +185,7 @@ Status Load(const EvalFlags& f, Dataset* dataset, Split* split, bool* given, Eva
 void DescribeOffline(const EvalFlags& f, const Split& split, const OfflineEvaluator& evaluator, EvalReport* report) {
   report->protocol.emplace_back("keep_seen", f.keep_seen ? "true" : "false");
   report->protocol.emplace_back("map_norm", f.map_norm);
+  report->protocol.emplace_back("recall_norm", f.recall_norm);
   report->protocol.emplace_back("ties", f.ties);
   report->train_interactions = split.train.size();
   report->test_interactions = split.test.size();

@@ -28,6 +28,8 @@ struct EvalFlags {
   bool keep_seen = false;
   std::string map_norm = "relevant";  // or "min"
   std::string ties = "index";         // or "pessimistic"
+  std::string recall_norm = "relevant";  // or "min"
+  std::string metrics;                   // comma-separated names to report; empty: all
   bool replay = false;              // also replay the test events through the engine
   std::vector<std::string> engine_sets;  // key=value configuration of the replayed engine
   std::string out_json, out_html;

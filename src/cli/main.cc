@@ -171,6 +171,8 @@ int main(int argc, char** argv) {
   eval_cmd->add_option("--k", eval.ks, "cut-offs")->capture_default_str();
   eval_cmd->add_flag("--keep-seen", eval.keep_seen, "do not mask the user's training items");
   eval_cmd->add_option("--map-norm", eval.map_norm, "MAP divides by |relevant| (relevant) or min(|relevant|,k) (min)")->capture_default_str();
+  eval_cmd->add_option("--recall-norm", eval.recall_norm, "Recall divides by |relevant| (relevant) or min(|relevant|,k) (min)")->capture_default_str();
+  eval_cmd->add_option("--metrics", eval.metrics, "report only these, comma-separated (default: all)");
   eval_cmd->add_option("--ties", eval.ties, "order of equal scores: index (smaller item index first) or pessimistic")->capture_default_str();
   eval_cmd->add_option("--out", eval.out_json, "write the JSON report here");
   eval_cmd->add_option("--html", eval.out_html, "write the HTML report here");

@@ -77,8 +77,8 @@ void MetricSums::Add(std::span<const Scored> scored, std::span<const ItemIdx> re
   const std::vector<ItemIdx>& ranked = ranked_;
   for (size_t k = 0; k < options_.ks.size(); ++k) {
     const size_t cut = options_.ks[k];
-    ListMetrics m = ScoreList(ranked, relevant, cut, options_.map_norm);
-    ListMetrics n = same ? m : ScoreList(next_order, next, cut, options_.map_norm);
+    ListMetrics m = ScoreList(ranked, relevant, cut, options_.map_norm, options_.recall_norm);
+    ListMetrics n = same ? m : ScoreList(next_order, next, cut, options_.map_norm, options_.recall_norm);
     ListMetrics& sum = sums_[k];
     sum.hit += n.hit;
     sum.mrr += n.mrr;
@@ -106,6 +106,11 @@ void MetricSums::Write(std::map<std::string, double>* metrics) const {
     (*metrics)["novelty" + at] = beyond_[k].Novelty();
     (*metrics)["popularity" + at] = beyond_[k].AveragePopularity();
   }
+  if (options_.metrics.empty()) return;
+  std::erase_if(*metrics, [&](const auto& entry) {
+    const std::string name = entry.first.substr(0, entry.first.find('@'));
+    return std::find(options_.metrics.begin(), options_.metrics.end(), name) == options_.metrics.end();
+  });
 }
 
 namespace {

@@ -29,6 +29,8 @@ struct EvalOptions {
   TieOrder ties = TieOrder::kIndex;
   bool keep_seen = false;  // when false, a user's training items are never recommended to them
   MapNormalization map_norm = MapNormalization::kRelevant;
+  RecallNormalization recall_norm = RecallNormalization::kRelevant;
+  std::vector<std::string> metrics;  // names to report ("ndcg", "coverage"); empty: all
   bool progress = false;   // a progress bar on stderr
 };
 

@@ -6,7 +6,7 @@
 namespace recd {
 
 ListMetrics ScoreList(std::span<const ItemIdx> ranked, std::span<const ItemIdx> relevant, size_t k,
-                      MapNormalization map_norm) {
+                      MapNormalization map_norm, RecallNormalization recall_norm) {
   ListMetrics m;
   if (relevant.empty() || k == 0) return m;
   const size_t depth = std::min(k, ranked.size());
@@ -24,7 +24,9 @@ ListMetrics ScoreList(std::span<const ItemIdx> ranked, std::span<const ItemIdx> 
   for (size_t r = 0; r < std::min(k, relevant.size()); ++r) idcg += 1.0 / std::log2(static_cast<double>(r) + 2.0);
   m.hit = hits > 0 ? 1.0 : 0.0;
   m.precision = static_cast<double>(hits) / static_cast<double>(k);
-  m.recall = static_cast<double>(hits) / static_cast<double>(relevant.size());
+  m.recall = static_cast<double>(hits) /
+             static_cast<double>(recall_norm == RecallNormalization::kRelevant ? relevant.size()
+                                                                               : std::min(relevant.size(), k));
   m.ndcg = dcg / idcg;
   const double map_denominator = map_norm == MapNormalization::kRelevant
                                      ? static_cast<double>(relevant.size())

@@ -17,6 +17,12 @@ enum class MapNormalization {
   kMinRelevantK,  // by min(|relevant|, k) (e.g. RecBole, implicit)
 };
 
+// How Recall@k divides the hits.
+enum class RecallNormalization {
+  kRelevant,      // by |relevant| (Microsoft Recommenders)
+  kMinRelevantK,  // by min(|relevant|, k) (Liang et al. 2018's normalised recall)
+};
+
 struct ListMetrics {
   double hit = 0;        // 1 if any relevant item is in the top k
   double precision = 0;  // hits / k
@@ -29,7 +35,8 @@ struct ListMetrics {
 // Metrics of one ranked list (best first; may be shorter than k) against one user's relevant
 // items (sorted, unique, non-empty) at cut-off k.
 ListMetrics ScoreList(std::span<const ItemIdx> ranked, std::span<const ItemIdx> relevant, size_t k,
-                      MapNormalization map_norm = MapNormalization::kRelevant);
+                      MapNormalization map_norm = MapNormalization::kRelevant,
+                      RecallNormalization recall_norm = RecallNormalization::kRelevant);
 
 // Beyond accuracy, over all users' top-k lists.
 struct CatalogStats {

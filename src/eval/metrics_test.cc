@@ -32,6 +32,8 @@ TEST(Metrics, CutOffAndNormalisations) {
   EXPECT_DOUBLE_EQ(at2.recall, 1.0 / 3);
   EXPECT_DOUBLE_EQ(at2.map, 0.5 / 3);
   EXPECT_DOUBLE_EQ(ScoreList(ranked, relevant, 2, MapNormalization::kMinRelevantK).map, 0.5 / 2);
+  EXPECT_DOUBLE_EQ(ScoreList(ranked, relevant, 2, MapNormalization::kRelevant, RecallNormalization::kMinRelevantK).recall,
+                   1.0 / 2);
   // Ideal DCG over min(|relevant|, k) = 2 items.
   EXPECT_NEAR(at2.ndcg, (1 / std::log2(3.0)) / (1 + 1 / std::log2(3.0)), 1e-12);
   // A short list is still divided by k.

@@ -19,6 +19,21 @@ double Metric(const ModelResult& m, const std::string& name, size_t k) {
   return it == m.metrics.end() ? 0.0 : it->second;
 }
 
+bool Has(const EvalReport& r, const std::string& name) {
+  for (const ModelResult& m : r.models) {
+    for (size_t k : r.ks) {
+      if (m.metrics.count(name + "@" + std::to_string(k))) return true;
+    }
+  }
+  return false;
+}
+
+// The value with `decimals` decimals, or a dash when the metric was not asked for.
+std::string Cell(const ModelResult& m, const std::string& name, size_t k, int decimals) {
+  auto it = m.metrics.find(name + "@" + std::to_string(k));
+  return it == m.metrics.end() ? "–" : fmt::format("{:.{}f}", it->second, decimals);
+}
+
 std::string Escape(const std::string& s) {
   std::string out;
   for (char c : s) {
@@ -104,8 +119,8 @@ std::string ReportMarkdown(const EvalReport& r) {
     md += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
     for (const ModelResult& m : r.models) {
       md += "| `" + m.spec + "` ";
-      for (const char* name : kAccuracy) md += fmt::format("| {:.4f} ", Metric(m, name, k));
-      for (const char* name : kBeyond) md += fmt::format("| {:.3f} ", Metric(m, name, k));
+      for (const char* name : kAccuracy) md += "| " + Cell(m, name, k, 4) + " ";
+      for (const char* name : kBeyond) md += "| " + Cell(m, name, k, 3) + " ";
       md += fmt::format("| {:.3f} | {:.3f} |\n", m.latency_ms.p50, m.latency_ms.p99);
     }
   }
@@ -161,7 +176,7 @@ std::string ReportHtml(const EvalReport& r) {
     return svg + "</svg></figure>";
   };
   for (const char* metric : {"ndcg", "map", "precision", "recall", "hit_rate", "mrr", "coverage", "popularity"}) {
-    html += chart(metric);
+    if (Has(r, metric)) html += chart(metric);
   }
   // Latency bars (p50, p90, p99 per model).
   double top = 0;
@@ -192,8 +207,8 @@ std::string ReportHtml(const EvalReport& r) {
     html += "<th>p50 ms</th><th>p99 ms</th><th>train s</th></tr>";
     for (const ModelResult& m : r.models) {
       html += "<tr><td>" + Escape(m.spec) + "</td>";
-      for (const char* name : kAccuracy) html += fmt::format("<td>{:.4f}</td>", Metric(m, name, k));
-      for (const char* name : kBeyond) html += fmt::format("<td>{:.3f}</td>", Metric(m, name, k));
+      for (const char* name : kAccuracy) html += "<td>" + Cell(m, name, k, 4) + "</td>";
+      for (const char* name : kBeyond) html += "<td>" + Cell(m, name, k, 3) + "</td>";
       html += fmt::format("<td>{:.3f}</td><td>{:.3f}</td><td>{:.2f}</td></tr>", m.latency_ms.p50, m.latency_ms.p99, m.train_seconds);
     }
     html += "</table>";
