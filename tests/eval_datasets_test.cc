@@ -81,7 +81,9 @@ TEST(EvalReference, EveryProtocolRunsOnEveryDataset) {
       ASSERT_TRUE(knn.ok()) << name << " " << protocol;
       EXPECT_GT(evaluator.num_users(), 0u) << name << " " << protocol;
       // A global time cut leaves the short Diginetica sessions almost nothing to predict from.
-      if (!ds->sessions) EXPECT_GT(knn->metrics.at("hit_rate@20"), 0.0) << name << " " << protocol;
+      if (!ds->sessions) {
+        EXPECT_GT(knn->metrics.at("hit_rate@20"), 0.0) << name << " " << protocol;
+      }
     }
     SessionSplit sessions = SessionRecSplit(*ds, 7, 30 * 60 * 1000);
     SessionEvaluator session_evaluator(*ds, sessions, options);
