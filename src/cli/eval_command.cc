@@ -113,6 +113,9 @@ Status SplitRows(const EvalFlags& f, const std::vector<Interaction>& rows, Split
     if (f.split_by != "user" && f.split_by != "item") return Status::InvalidArgument("--split-by: user or item");
     *split = StratifiedSplit(rows, f.ratio, f.seed, f.split_by == "item");
     *protocol = {{"name", "holdout"}, {"ratio", Num(f.ratio)}, {"seed", std::to_string(f.seed)}, {"split_by", f.split_by}};
+  } else if (f.protocol == "temporal" && f.split_time_ms > 0) {
+    *split = TemporalSplitAt(rows, f.split_time_ms);
+    *protocol = {{"name", "temporal"}, {"split_time_ms", std::to_string(f.split_time_ms)}};
   } else if (f.protocol == "temporal") {
     if (!(f.test_fraction > 0 && f.test_fraction < 1)) return Status::InvalidArgument("--test-fraction: must be between 0 and 1");
     *split = TemporalSplit(rows, f.test_fraction);

@@ -19,6 +19,7 @@ struct EvalFlags {
   uint32_t seed = 42;
   std::string split_by = "user";    // holdout: group by user or item
   double test_fraction = 0.2;       // temporal: the latest share held out
+  int64_t split_time_ms = 0;        // temporal: when set, test = interactions at or after this time
   double heldout_users = 0.2;       // strong: share of users held out
   double fold_in = 0.8;             // strong: share of a held-out user's interactions given as history
   int test_days = 7;                // session: test sessions end within this many days of the last event

@@ -163,6 +163,7 @@ int main(int argc, char** argv) {
   eval_cmd->add_option("--seed", eval.seed, "holdout: NumPy RandomState seed")->capture_default_str();
   eval_cmd->add_option("--split-by", eval.split_by, "holdout: group by user or item")->capture_default_str();
   eval_cmd->add_option("--test-fraction", eval.test_fraction, "temporal: latest share held out")->capture_default_str();
+  eval_cmd->add_option("--split-time", eval.split_time_ms, "temporal: test = interactions at or after this time (ms since epoch)");
   eval_cmd->add_option("--heldout-users", eval.heldout_users, "strong: share of users held out")->capture_default_str();
   eval_cmd->add_option("--fold-in", eval.fold_in, "strong: share of a held-out user's interactions given as history")->capture_default_str();
   eval_cmd->add_option("--test-days", eval.test_days, "session: test sessions end in the last N days")->capture_default_str();

@@ -71,6 +71,12 @@ Split TemporalSplit(const std::vector<Interaction>& rows, double test_fraction) 
   return split;
 }
 
+Split TemporalSplitAt(const std::vector<Interaction>& rows, int64_t split_time_ms) {
+  Split split;
+  for (const Interaction& r : rows) (r.timestamp_ms < split_time_ms ? split.train : split.test).push_back(r);
+  return split;
+}
+
 Split LeaveLastOut(const std::vector<Interaction>& rows) {
   Split split;
   for (const std::vector<uint32_t>& group : GroupRows(rows, /*by_item=*/false)) {

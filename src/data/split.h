@@ -33,6 +33,8 @@ Split StratifiedSplit(const std::vector<Interaction>& rows, double ratio, uint32
 // Global temporal split: interactions ordered by time (ties in file order); the last
 // `test_fraction` of them are the test set.
 Split TemporalSplit(const std::vector<Interaction>& rows, double test_fraction);
+// Global temporal split at a time: interactions at or after `split_time_ms` are the test set.
+Split TemporalSplitAt(const std::vector<Interaction>& rows, int64_t split_time_ms);
 
 // Leave-last-out: each user's latest interaction (ties: the later in the file) is the test set,
 // for users with at least two interactions; everything else is train.

@@ -113,6 +113,8 @@ TEST(Split, LeaveLastOutAndTemporal) {
   ASSERT_EQ(llo.test.size(), 2u);  // user 1 has one interaction: nothing held out
   EXPECT_EQ(llo.test[0].item, 0u);
   EXPECT_EQ(llo.test[1].item, 5u);  // a tie goes to the later row
+  Split at = TemporalSplitAt(rows, 20);
+  EXPECT_EQ(at.test.size(), 2u);  // times 30 and 20
   Split temporal = TemporalSplit(rows, 0.5);
   ASSERT_EQ(temporal.test.size(), 3u);
   for (const auto& r : temporal.test) EXPECT_GE(r.timestamp_ms, 10);
