@@ -87,4 +87,7 @@ section "Amazon musical instruments (5-core), leave-last-out" "" \
 section "Diginetica sample, session-rec protocol, pessimistic ties" "As session-rec counts, with equal scores ranked pessimistically; item-kNN scores the session prefix." \
   --dataset diginetica-sample --protocol session --test-days 7 --k 20 --ties pessimistic \
   --model popularity --model 'itemknn(k=100)'
+section "Diginetica sample, session-rec protocol, replayed through the engine" "The engine row serves each prefix from the live session state (items the session viewed are not excluded, as in the protocol)." \
+  --dataset diginetica-sample --protocol session --test-days 7 --k 20 \
+  --model popularity --model 'itemknn(k=100)' --replay
 echo "wrote $OUT" >&2

@@ -5,6 +5,7 @@
 #include "data/dataset.h"
 #include "data/split.h"
 #include "eval/evaluator.h"
+#include "eval/replay.h"
 #include "tests/test_util.h"
 
 namespace recd {
@@ -60,6 +61,14 @@ TEST(EvalReference, DigineticaSessionProtocolMatchesSessionRec) {
   ASSERT_TRUE(pop.ok());
   EXPECT_NEAR(pop->metrics.at("hit_rate@20"), 0.0490, 5e-5);
   EXPECT_NEAR(pop->metrics.at("mrr@20"), 0.0060, 5e-5);
+
+  // The same prefixes through the engine: as many predictions, answered from live session state.
+  ReplayOptions replay;
+  replay.eval.ks = {20};
+  auto engine = ReplaySessions(*ds, split, replay);
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  EXPECT_EQ(engine->users, 102u);
+  EXPECT_GT(engine->metrics.at("hit_rate@20"), pop->metrics.at("hit_rate@20"));
 }
 
 TEST(EvalReference, EveryProtocolRunsOnEveryDataset) {

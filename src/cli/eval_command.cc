@@ -91,6 +91,18 @@ EvalOptions Options(const EvalFlags& f, const std::vector<size_t>& ks) {
   return options;
 }
 
+Result<ReplayOptions> MakeReplayOptions(const EvalFlags& f, const std::vector<size_t>& ks) {
+  ReplayOptions replay;
+  replay.eval = Options(f, ks);
+  for (const std::string& kv : f.engine_sets) {
+    size_t eq = kv.find('=');
+    Status st = eq == std::string::npos ? Status::InvalidArgument("expected key=value")
+                                        : SetConfig(&replay.engine, kv.substr(0, eq), kv.substr(eq + 1));
+    if (!st.ok()) return Status::InvalidArgument("--set " + kv + ": " + st.message());
+  }
+  return replay;
+}
+
 Status RunSessionEval(const EvalFlags& f, const Dataset& dataset, EvalReport report) {
   SessionSplit split = SessionRecSplit(dataset, f.test_days, int64_t{f.session_gap_minutes} * 60 * 1000);
   report.protocol = {{"name", "session"}, {"test_days", std::to_string(f.test_days)},
@@ -99,8 +111,17 @@ Status RunSessionEval(const EvalFlags& f, const Dataset& dataset, EvalReport rep
   report.train_interactions = split.train.size();
   for (const auto& s : split.test_sessions) report.test_interactions += s.size();
   report.users = evaluator.num_predictions();
+  report.evaluated = "predictions";
   report.items = evaluator.num_items();
   RECD_RETURN_IF_ERROR(EvaluateAll(f, &report, evaluator));
+  if (f.replay) {
+    Result<ReplayOptions> replay = MakeReplayOptions(f, report.ks);
+    if (!replay.ok()) return replay.status();
+    Result<ModelResult> result = ReplaySessions(dataset, split, *replay);
+    if (!result.ok()) return result.status();
+    report.models.push_back(std::move(result).value());
+    report.protocol.emplace_back("replay", "true");
+  }
   return Publish(f, report);
 }
 
@@ -155,7 +176,6 @@ Status CheckFlags(const EvalFlags& f, EvalReport* report) {
     }
     start = end + 1;
   }
-  if (f.protocol == "session" && f.replay) return Status::InvalidArgument("--replay: not offered with --protocol session yet");
   if (f.test_days < 1 || f.session_gap_minutes < 1) {
     return Status::InvalidArgument("--test-days and --session-gap-minutes: must be at least 1");
   }
@@ -197,15 +217,9 @@ void DescribeOffline(const EvalFlags& f, const Split& split, const OfflineEvalua
 }
 
 Status ReplayInto(const EvalFlags& f, const Dataset& dataset, const Split& split, EvalReport* report) {
-  ReplayOptions replay;
-  replay.eval = Options(f, report->ks);
-  for (const std::string& kv : f.engine_sets) {
-    size_t eq = kv.find('=');
-    Status st = eq == std::string::npos ? Status::InvalidArgument("expected key=value")
-                                        : SetConfig(&replay.engine, kv.substr(0, eq), kv.substr(eq + 1));
-    if (!st.ok()) return Status::InvalidArgument("--set " + kv + ": " + st.message());
-  }
-  Result<ModelResult> result = Replay(dataset, split, replay);
+  Result<ReplayOptions> replay = MakeReplayOptions(f, report->ks);
+  if (!replay.ok()) return replay.status();
+  Result<ModelResult> result = Replay(dataset, split, *replay);
   if (!result.ok()) return result.status();
   report->models.push_back(std::move(result).value());
   report->protocol.emplace_back("replay", "true");

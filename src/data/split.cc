@@ -126,13 +126,18 @@ SessionSplit SessionRecSplit(const Dataset& dataset, int test_days, int64_t sess
   std::vector<std::vector<uint32_t>> by_key = GroupRows(dataset.interactions, /*by_item=*/false);
   const auto& rows = dataset.interactions;
   std::vector<std::vector<Interaction>> sessions;
+  SessionSplit split;
   for (std::vector<uint32_t>& group : by_key) {
     std::stable_sort(group.begin(), group.end(),
                      [&](uint32_t a, uint32_t b) { return rows[a].timestamp_ms < rows[b].timestamp_ms; });
     for (size_t k = 0; k < group.size(); ++k) {
       const Interaction& r = rows[group[k]];
       const bool new_session = k == 0 || (!dataset.sessions && r.timestamp_ms - rows[group[k - 1]].timestamp_ms > session_gap_ms);
-      if (new_session) sessions.emplace_back();
+      if (new_session) {
+        sessions.emplace_back();
+        const std::string& key = dataset.users.Key(r.user);
+        split.session_keys.push_back(dataset.sessions ? key : key + "#" + std::to_string(k));
+      }
       sessions.back().push_back(r);
     }
   }
@@ -155,7 +160,6 @@ SessionSplit SessionRecSplit(const Dataset& dataset, int test_days, int64_t sess
   }
   drop_short();
 
-  SessionSplit split;
   int64_t latest = 0;
   for (const auto& s : sessions) {
     split.filtered_events += s.size();

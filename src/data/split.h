@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "data/dataset.h"
@@ -21,6 +22,8 @@ struct Split {
 struct SessionSplit {
   std::vector<Interaction> train;                       // `user` is the session
   std::vector<std::vector<Interaction>> test_sessions;  // ordered by their first event
+  std::vector<std::string> session_keys;                // by session index: the dataset's key,
+                                                        // or "user#n" for sessions cut by time
   size_t filtered_events = 0;                           // after the filters, before the split
 };
 

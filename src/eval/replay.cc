@@ -44,41 +44,94 @@ class ScratchDir {
   std::string path_;
 };
 
+// An engine in a scratch directory, loaded with the training events (in time order, in batches)
+// and trained.
+class ReplayEngine {
+ public:
+  // `exclude_seen`: every event type excludes its item, as the offline protocols mask seen items.
+  Status Open(const ReplayOptions& options, bool exclude_seen) {
+    if (dir_.path().empty()) return Status::IOError("cannot create a temporary directory for the replay");
+    Options engine_options = options.engine;
+    engine_options.data_dir = dir_.path();
+    engine_options.retrain_interval_seconds = 0;
+    engine_options.max_future_ms = int64_t{100} * 365 * 24 * 3600 * 1000;  // datasets may be stamped in any year
+    engine_options.exclude_types.clear();
+    for (int t = 0; exclude_seen && t < kNumEventTypes; ++t) engine_options.exclude_types.push_back(static_cast<EventType>(t));
+    Result<std::unique_ptr<Engine>> opened = Engine::Open(engine_options);
+    if (!opened.ok()) return opened.status();
+    engine_ = std::move(opened).value();
+    return Status::OK();
+  }
+
+  Status Load(std::vector<Event> events, bool progress) {
+    std::stable_sort(events.begin(), events.end(),
+                     [](const Event& a, const Event& b) { return a.timestamp_ms < b.timestamp_ms; });
+    Progress bar("replay: loading training events");
+    for (size_t start = 0; start < events.size(); start += 10000) {
+      const size_t end = std::min(events.size(), start + 10000);
+      std::vector<Event> batch(std::make_move_iterator(events.begin() + start), std::make_move_iterator(events.begin() + end));
+      for (const Status& st : engine_->Ingest(std::move(batch))) RECD_RETURN_IF_ERROR(st);
+      if (progress) bar.Update(end, end, events.size());
+    }
+    if (progress) bar.Finish(events.size());
+    return engine_->Retrain(/*wait=*/true);
+  }
+
+  Engine& engine() { return *engine_; }
+
+  void Describe(ModelResult* result) const {
+    result->spec = "engine:" + engine_->CurrentModel().spec;
+    result->train_seconds = engine_->CurrentModel().train_ms / 1000.0;
+  }
+
+ private:
+  ScratchDir dir_;
+  std::unique_ptr<Engine> engine_;
+};
+
+// Asks the engine for a list and returns it as dataset item indices with scores.
+Result<std::vector<Scored>> Ask(Engine& engine, const Dataset& ds, const RecommendRequest& req, std::vector<double>* latency) {
+  const int64_t t0 = MonotonicMicros();
+  Result<std::vector<Recommendation>> list = engine.Recommend(req);
+  latency->push_back((MonotonicMicros() - t0) / 1000.0);
+  if (!list.ok()) return list.status();
+  std::vector<Scored> scored;
+  for (const Recommendation& rec : *list) {
+    if (std::optional<uint32_t> idx = ds.items.Find(rec.item_key)) scored.push_back({*idx, rec.score});
+  }
+  return scored;
+}
+
+CatalogStats TrainingStats(const Dataset& ds, const std::vector<Interaction>& train) {
+  CatalogStats stats;
+  FillCategories(ds, &stats);
+  stats.item_users.assign(ds.items.size(), 0.0);
+  uint32_t rows = 0;
+  for (const Interaction& r : train) rows = std::max(rows, r.user + 1);
+  std::vector<std::vector<ItemIdx>> by_row(rows);
+  for (const Interaction& r : train) by_row[r.user].push_back(r.item);
+  for (auto& items : by_row) {
+    std::sort(items.begin(), items.end());
+    items.erase(std::unique(items.begin(), items.end()), items.end());
+    for (ItemIdx i : items) stats.item_users[i] += 1;
+    stats.num_users += items.empty() ? 0 : 1;
+  }
+  stats.num_items = static_cast<double>(
+      std::count_if(stats.item_users.begin(), stats.item_users.end(), [](double u) { return u > 0; }));
+  return stats;
+}
+
 }  // namespace
 
 Result<ModelResult> Replay(const Dataset& ds, const Split& split, const ReplayOptions& options) {
-  ScratchDir dir;
-  if (dir.path().empty()) return Status::IOError("cannot create a temporary directory for the replay");
-  Options engine_options = options.engine;
-  engine_options.data_dir = dir.path();
-  engine_options.retrain_interval_seconds = 0;
-  engine_options.max_future_ms = int64_t{100} * 365 * 24 * 3600 * 1000;  // datasets may be stamped in any year
-  if (!options.eval.keep_seen) {  // every event type excludes the item, as the offline protocols mask seen items
-    engine_options.exclude_types.clear();
-    for (int t = 0; t < kNumEventTypes; ++t) engine_options.exclude_types.push_back(static_cast<EventType>(t));
-  }
-  Result<std::unique_ptr<Engine>> opened = Engine::Open(engine_options);
-  if (!opened.ok()) return opened.status();
-  Engine& engine = **opened;
-
-  // Training events in time order, in batches.
-  std::vector<Interaction> train = split.train;
-  std::stable_sort(train.begin(), train.end(), [](const Interaction& a, const Interaction& b) {
-    return a.timestamp_ms < b.timestamp_ms;
-  });
-  Progress load("replay: loading training events");
-  for (size_t start = 0; start < train.size(); start += 10000) {
-    std::vector<Event> batch;
-    for (size_t k = start; k < std::min(train.size(), start + 10000); ++k) batch.push_back(ToEvent(ds, train[k]));
-    for (const Status& st : engine.Ingest(std::move(batch))) RECD_RETURN_IF_ERROR(st);
-    if (options.eval.progress) load.Update(std::min(train.size(), start + 10000), start, train.size());
-  }
-  if (options.eval.progress) load.Finish(train.size());
-  RECD_RETURN_IF_ERROR(engine.Retrain(/*wait=*/true));
-
+  ReplayEngine replay;
+  RECD_RETURN_IF_ERROR(replay.Open(options, !options.eval.keep_seen));
+  std::vector<Event> train;
+  for (const Interaction& r : split.train) train.push_back(ToEvent(ds, r));
+  RECD_RETURN_IF_ERROR(replay.Load(std::move(train), options.eval.progress));
+  Engine& engine = replay.engine();
   ModelResult result;
-  result.spec = "engine:" + engine.CurrentModel().spec;
-  result.train_seconds = engine.CurrentModel().train_ms / 1000.0;
+  replay.Describe(&result);
 
   // Test events in time order; each shopper's remaining test items are the relevant set.
   std::vector<uint32_t> order(split.test.size());
@@ -90,21 +143,7 @@ Result<ModelResult> Replay(const Dataset& ds, const Split& split, const ReplayOp
   for (uint32_t k : order) remaining[split.test[k].user].push_back(k);
   std::vector<size_t> consumed(ds.users.size(), 0);
 
-  CatalogStats stats;  // beyond-accuracy over the training catalog
-  FillCategories(ds, &stats);
-  stats.item_users.assign(ds.items.size(), 0.0);
-  {
-    std::vector<std::vector<ItemIdx>> by_user(ds.users.size());
-    for (const Interaction& r : split.train) by_user[r.user].push_back(r.item);
-    for (auto& items : by_user) {
-      std::sort(items.begin(), items.end());
-      items.erase(std::unique(items.begin(), items.end()), items.end());
-      for (ItemIdx i : items) stats.item_users[i] += 1;
-      stats.num_users += items.empty() ? 0 : 1;
-    }
-    stats.num_items = static_cast<double>(std::count_if(stats.item_users.begin(), stats.item_users.end(),
-                                                        [](double u) { return u > 0; }));
-  }
+  const CatalogStats stats = TrainingStats(ds, split.train);  // beyond-accuracy over the training catalog
   const size_t max_k = *std::max_element(options.eval.ks.begin(), options.eval.ks.end());
   EvalOptions eval = options.eval;
   eval.ties = TieOrder::kIndex;  // the engine returns ranked lists only
@@ -117,14 +156,8 @@ Result<ModelResult> Replay(const Dataset& ds, const Split& split, const ReplayOp
     RecommendRequest req;
     (ds.sessions ? req.session_key : req.user_key) = ds.users.Key(r.user);
     req.n = static_cast<int>(max_k);
-    const int64_t t0 = MonotonicMicros();
-    Result<std::vector<Recommendation>> list = engine.Recommend(req);
-    latency.push_back((MonotonicMicros() - t0) / 1000.0);
-    if (!list.ok()) return list.status();
-    std::vector<Scored> scored;
-    for (const Recommendation& rec : *list) {
-      if (std::optional<uint32_t> idx = ds.items.Find(rec.item_key)) scored.push_back({*idx, rec.score});
-    }
+    Result<std::vector<Scored>> scored = Ask(engine, ds, req, &latency);
+    if (!scored.ok()) return scored.status();
     rest.clear();
     const std::vector<uint32_t>& mine = remaining[r.user];
     for (size_t k = consumed[r.user]; k < mine.size(); ++k) rest.push_back(split.test[mine[k]].item);
@@ -132,7 +165,7 @@ Result<ModelResult> Replay(const Dataset& ds, const Split& split, const ReplayOp
     std::sort(rest.begin(), rest.end());
     rest.erase(std::unique(rest.begin(), rest.end()), rest.end());
     const ItemIdx next[] = {r.item};
-    sums.Add(scored, rest, next);
+    sums.Add(*scored, rest, next);
     for (const Status& st : engine.Ingest({ToEvent(ds, r)})) RECD_RETURN_IF_ERROR(st);
     if (options.eval.progress) progress.Update(n + 1, n + 1, order.size());
   }
@@ -140,6 +173,67 @@ Result<ModelResult> Replay(const Dataset& ds, const Split& split, const ReplayOp
   sums.Write(&result.metrics);
   result.latency_ms = Summarize(latency);
   result.users = order.size();
+  return result;
+}
+
+Result<ModelResult> ReplaySessions(const Dataset& ds, const SessionSplit& split, const ReplayOptions& options) {
+  ReplayEngine replay;
+  RECD_RETURN_IF_ERROR(replay.Open(options, /*exclude_seen=*/false));
+  auto view = [&](const Interaction& r) {
+    Event e;
+    e.session_key = split.session_keys[r.user];
+    e.item_key = ds.items.Key(r.item);
+    e.type = EventType::kView;
+    e.timestamp_ms = std::max<int64_t>(r.timestamp_ms, 1);
+    return e;
+  };
+  std::vector<Event> train;
+  for (const Interaction& r : split.train) train.push_back(view(r));
+  RECD_RETURN_IF_ERROR(replay.Load(std::move(train), options.eval.progress));
+  Engine& engine = replay.engine();
+  ModelResult result;
+  replay.Describe(&result);
+
+  // Every test event, in time order (sessions interleave), with its position in its session.
+  struct Step {
+    size_t session, pos;
+  };
+  std::vector<Step> steps;
+  for (size_t s = 0; s < split.test_sessions.size(); ++s) {
+    for (size_t p = 0; p < split.test_sessions[s].size(); ++p) steps.push_back({s, p});
+  }
+  std::stable_sort(steps.begin(), steps.end(), [&](const Step& a, const Step& b) {
+    return split.test_sessions[a.session][a.pos].timestamp_ms < split.test_sessions[b.session][b.pos].timestamp_ms;
+  });
+  const size_t max_k = *std::max_element(options.eval.ks.begin(), options.eval.ks.end());
+  EvalOptions eval = options.eval;
+  eval.ties = TieOrder::kIndex;
+  const CatalogStats stats = TrainingStats(ds, split.train);
+  MetricSums sums(eval, stats);
+  std::vector<double> latency;
+  std::vector<ItemIdx> rest;
+  size_t predictions = 0;
+  for (const Step& step : steps) {
+    const std::vector<Interaction>& session = split.test_sessions[step.session];
+    if (step.pos > 0) {
+      RecommendRequest req;
+      req.session_key = split.session_keys[session[0].user];
+      req.n = static_cast<int>(max_k);
+      Result<std::vector<Scored>> scored = Ask(engine, ds, req, &latency);
+      if (!scored.ok()) return scored.status();
+      rest.clear();
+      for (size_t r = step.pos; r < session.size(); ++r) rest.push_back(session[r].item);
+      std::sort(rest.begin(), rest.end());
+      rest.erase(std::unique(rest.begin(), rest.end()), rest.end());
+      const ItemIdx next[] = {session[step.pos].item};
+      sums.Add(*scored, rest, next);
+      ++predictions;
+    }
+    for (const Status& st : engine.Ingest({view(session[step.pos])})) RECD_RETURN_IF_ERROR(st);
+  }
+  sums.Write(&result.metrics);
+  result.latency_ms = Summarize(latency);
+  result.users = predictions;
   return result;
 }
 

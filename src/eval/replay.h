@@ -24,4 +24,11 @@ struct ReplayOptions {
 // engine's model spec; its latency is the engine's Recommend call.
 Result<ModelResult> Replay(const Dataset& dataset, const Split& split, const ReplayOptions& options);
 
+// The session protocol replayed: training sessions are ingested as `view` events under their
+// session keys; then every test event in time order is ingested, and before each one that is
+// not the first of its session the engine is asked for that session's list (the next item is
+// scored by HitRate/MRR, the rest of the session by the other metrics). Nothing the session
+// has seen is excluded, as in the offline protocol.
+Result<ModelResult> ReplaySessions(const Dataset& dataset, const SessionSplit& split, const ReplayOptions& options);
+
 }  // namespace recd

@@ -112,8 +112,8 @@ std::string ReportJson(const EvalReport& r) {
 std::string ReportMarkdown(const EvalReport& r) {
   std::string protocol;
   for (const auto& [k, v] : r.protocol) protocol += (protocol.empty() ? "" : ", ") + k + "=" + v;
-  std::string md = fmt::format("{}: {} — {} train / {} test interactions, {} users evaluated, {} items\n",
-                               r.dataset, protocol, r.train_interactions, r.test_interactions, r.users, r.items);
+  std::string md = fmt::format("{}: {} — {} train / {} test interactions, {} {}, {} items\n", r.dataset, protocol,
+                               r.train_interactions, r.test_interactions, r.users, r.evaluated, r.items);
   for (size_t k : r.ks) {
     md += fmt::format("\n| model | nDCG@{0} | MAP@{0} | P@{0} | R@{0} | HR@{0} | MRR@{0} | coverage | diversity | novelty | popularity | p50 ms | p99 ms |\n", k);
     md += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
@@ -136,8 +136,9 @@ std::string ReportHtml(const EvalReport& r) {
                      "figure{margin:0}figcaption{font-weight:600;margin-bottom:4px}</style></head><body>";
   std::string protocol;
   for (const auto& [k, v] : r.protocol) protocol += (protocol.empty() ? "" : ", ") + k + "=" + v;
-  html += fmt::format("<h1>{}</h1><p>{} &middot; {} train / {} test interactions &middot; {} users &middot; {} items</p>",
-                      Escape(r.dataset), Escape(protocol), r.train_interactions, r.test_interactions, r.users, r.items);
+  html += fmt::format("<h1>{}</h1><p>{} &middot; {} train / {} test interactions &middot; {} {} &middot; {} items</p>",
+                      Escape(r.dataset), Escape(protocol), r.train_interactions, r.test_interactions, r.users,
+                      r.evaluated, r.items);
   // Legend.
   html += "<p>";
   for (size_t m = 0; m < r.models.size(); ++m) {

@@ -15,6 +15,7 @@ struct EvalReport {
   std::string dataset;
   std::vector<std::pair<std::string, std::string>> protocol;  // name first, then its parameters
   size_t train_interactions = 0, test_interactions = 0, users = 0, items = 0;
+  std::string evaluated = "users evaluated";  // what `users` counts ("predictions" for sessions)
   std::vector<size_t> ks;
   std::vector<ModelResult> models;
 };
