@@ -1,13 +1,12 @@
 #include "cli/import.h"
 
-#include <simdjson.h>
-#include <sys/stat.h>
 
 #include <cstdio>
 #include <ctime>
 #include <functional>
 #include <map>
 
+#include "data/dataset.h"
 #include "data/text_input.h"
 #include "server/json_codec.h"
 
@@ -17,17 +16,6 @@ namespace {
 
 constexpr size_t kBatch = 10000;
 constexpr int kMaxReportedErrors = 10;
-
-bool Exists(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0;
-}
-
-// `dir/name`, or `dir/name.zst` when only the compressed file exists.
-std::string FindInDir(const std::string& dir, const std::string& name) {
-  std::string plain = dir + "/" + name;
-  return Exists(plain) || !Exists(plain + ".zst") ? plain : plain + ".zst";
-}
 
 class Importer {
  public:
@@ -97,6 +85,8 @@ class Importer {
     RECD_RETURN_IF_ERROR(fatal_);
     return reader.Close();
   }
+
+  Status status() const { return fatal_; }
 
  private:
   Engine& engine_;
@@ -177,117 +167,43 @@ Status ImportCatalogJsonl(Importer& im, const std::string& path) {
   return pending.empty() ? Status::OK() : im.AddItems(std::move(pending));
 }
 
-Status ImportMovieLens100k(Importer& im, const std::string& dir) {
-  static const char* kGenres[] = {"unknown", "Action", "Adventure", "Animation", "Children's",
-                                  "Comedy", "Crime", "Documentary", "Drama", "Fantasy",
-                                  "Film-Noir", "Horror", "Musical", "Mystery", "Romance",
-                                  "Sci-Fi", "Thriller", "War", "Western"};
+// A public dataset's format: loaded whole by the data module's loader (the same one `recd eval`
+// uses), then its items (titles, categories) and its interactions (ratings as `rating` events,
+// session views as `view` events with the session and, when logged in, the user) are imported.
+Status ImportDataset(Importer& im, const std::string& format, const std::string& path) {
+  Result<Dataset> ds = LoadDatasetFormat(format, path);
+  if (!ds.ok()) return ds.status();
   std::vector<Item> items;
-  LineReader reader;
-  RECD_RETURN_IF_ERROR(reader.Open(FindInDir(dir, "u.item")));
-  std::string line;
-  while (reader.Next(&line)) {
-    std::vector<std::string> f = SplitCsv(Latin1ToUtf8(line), '|');
-    if (f.size() < 5 + 19) continue;
+  for (ItemIdx i = 0; i < ds->items.size(); ++i) {
+    if (ds->item_titles[i].empty() && ds->item_categories[i].empty()) continue;
     Item item;
-    item.key = f[0];
-    item.title = f[1];
-    for (int g = 0; g < 19; ++g) {
-      if (f[5 + g] == "1") item.categories.push_back(kGenres[g]);
-    }
+    item.key = ds->items.Key(i);
+    item.title = ds->item_titles[i];
+    item.categories = ds->item_categories[i];
     items.push_back(std::move(item));
   }
-  RECD_RETURN_IF_ERROR(reader.Close());
-  RECD_RETURN_IF_ERROR(im.AddItems(std::move(items)));
-  return im.ForEachLine(FindInDir(dir, "u.data"), "ratings", false, [&](const std::string& l, const std::string& where) {
-    std::vector<std::string> f = SplitCsv(l, '\t');
-    if (f.size() < 4) return im.Reject(where, "expected user, item, rating, timestamp");
+  if (!items.empty()) RECD_RETURN_IF_ERROR(im.AddItems(std::move(items)));
+  Progress progress(format);
+  size_t n = 0;
+  for (const Interaction& r : ds->interactions) {
     Event e;
-    e.user_key = f[0];
-    e.item_key = f[1];
-    e.type = EventType::kRating;
-    try {
-      e.value = std::stod(f[2]);
-      e.timestamp_ms = std::stoll(f[3]) * 1000;
-    } catch (const std::exception&) {
-      return im.Reject(where, "rating/timestamp: not a number");
+    if (ds->sessions) {
+      e.session_key = ds->users.Key(r.user);
+      e.user_key = ds->session_owner[r.user];
+      e.type = EventType::kView;
+    } else {
+      e.user_key = ds->users.Key(r.user);
+      e.type = EventType::kRating;
+      e.value = r.rating;
     }
-    im.AddEvent(std::move(e), where);
-  });
-}
-
-Status ImportMlLatestSmall(Importer& im, const std::string& dir) {
-  std::vector<Item> items;
-  RECD_RETURN_IF_ERROR(im.ForEachLine(FindInDir(dir, "movies.csv"), "movies", true,
-                                      [&](const std::string& line, const std::string& where) {
-    std::vector<std::string> f = SplitCsv(line, ',');
-    if (f.size() < 3) return im.Reject(where, "expected movieId, title, genres");
-    Item item;
-    item.key = f[0];
-    item.title = f[1];
-    for (const std::string& g : SplitCsv(f[2], '|')) {
-      if (g != "(no genres listed)") item.categories.push_back(g);
-    }
-    items.push_back(std::move(item));
-  }));
-  RECD_RETURN_IF_ERROR(im.AddItems(std::move(items)));
-  return im.ForEachLine(FindInDir(dir, "ratings.csv"), "ratings", true, [&](const std::string& line, const std::string& where) {
-    std::vector<std::string> f = SplitCsv(line, ',');
-    if (f.size() < 4) return im.Reject(where, "expected userId, movieId, rating, timestamp");
-    Event e;
-    e.user_key = f[0];
-    e.item_key = f[1];
-    e.type = EventType::kRating;
-    try {
-      e.value = std::stod(f[2]);
-      e.timestamp_ms = std::stoll(f[3]) * 1000;
-    } catch (const std::exception&) {
-      return im.Reject(where, "rating/timestamp: not a number");
-    }
-    im.AddEvent(std::move(e), where);
-  });
-}
-
-Status ImportAmazonReviews(Importer& im, const std::string& path) {
-  simdjson::dom::parser parser;
-  return im.ForEachLine(path, "reviews", false, [&](const std::string& line, const std::string& where) {
-    simdjson::dom::element doc;
-    if (parser.parse(line).get(doc) != simdjson::SUCCESS) return im.Reject(where, "malformed JSON");
-    std::string_view user, item;
-    double rating = 0;
-    int64_t seconds = 0;
-    if (doc["reviewerID"].get(user) || doc["asin"].get(item) || doc["overall"].get(rating) ||
-        doc["unixReviewTime"].get(seconds)) {
-      return im.Reject(where, "expected reviewerID, asin, overall, unixReviewTime");
-    }
-    Event e;
-    e.user_key = std::string(user);
-    e.item_key = std::string(item);
-    e.type = EventType::kRating;
-    e.value = rating;
-    e.timestamp_ms = seconds * 1000;
-    im.AddEvent(std::move(e), where);
-  });
-}
-
-Status ImportDiginetica(Importer& im, const std::string& path) {
-  return im.ForEachLine(path, "views", true, [&](const std::string& line, const std::string& where) {
-    std::vector<std::string> f = SplitCsv(line, ';');
-    if (f.size() < 5) return im.Reject(where, "expected session_id;user_id;item_id;timeframe;eventdate");
-    std::tm tm{};
-    if (!strptime(f[4].c_str(), "%Y-%m-%d", &tm)) return im.Reject(where, "eventdate: expected YYYY-MM-DD");
-    Event e;
-    e.session_key = f[0];
-    if (f[1] != "NA" && !f[1].empty()) e.user_key = f[1];
-    e.item_key = f[2];
-    e.type = EventType::kView;
-    try {
-      e.timestamp_ms = static_cast<int64_t>(timegm(&tm)) * 1000 + std::stoll(f[3]);
-    } catch (const std::exception&) {
-      return im.Reject(where, "timeframe: not a number");
-    }
-    im.AddEvent(std::move(e), where);
-  });
+    e.item_key = ds->items.Key(r.item);
+    e.timestamp_ms = r.timestamp_ms;
+    im.AddEvent(std::move(e), path + ": row " + std::to_string(++n));
+    progress.Update(n, n, ds->interactions.size());
+  }
+  im.FlushEvents();
+  progress.Finish(n);
+  return im.status();
 }
 
 bool EndsWith(const std::string& s, std::string_view suffix) {
@@ -309,10 +225,9 @@ Status Import(Engine& engine, const std::string& format, const std::string& path
     return EndsWith(plain, ".csv") ? ImportEventsCsv(im, path) : ImportEventsJsonl(im, path);
   }
   if (format == "catalog") return ImportCatalogJsonl(im, path);
-  if (format == "movielens-100k") return ImportMovieLens100k(im, path);
-  if (format == "ml-latest-small") return ImportMlLatestSmall(im, path);
-  if (format == "amazon-reviews") return ImportAmazonReviews(im, path);
-  if (format == "diginetica") return ImportDiginetica(im, path);
+  for (const std::string& dataset_format : DatasetFormats()) {
+    if (format == dataset_format) return ImportDataset(im, format, path);
+  }
   return Status::InvalidArgument("unknown import format '" + format + "'");
 }
 

@@ -54,6 +54,40 @@ Status BuildOptions(const CommonFlags& f, Options* options) {
   return Status::OK();
 }
 
+// The data, protocol, model and report flags of `eval` and `tune` (docs/evaluation.md).
+void AddEvalFlags(CLI::App* cmd, EvalFlags* f, bool tuning) {
+  cmd->add_option("--dataset", f->dataset, "ml-100k, ml-latest-small, amazon-mi or diginetica-sample");
+  cmd->add_option("--data", f->data_dir, "folder holding the datasets")->capture_default_str();
+  cmd->add_option("--train", f->train_file, "training CSV (with --test): a split made elsewhere");
+  cmd->add_option("--test", f->test_file, "test CSV (with --train)");
+  cmd->add_option("--columns", f->columns, "CSV column names: user=...,item=...,rating=...,timestamp=...,session=...");
+  cmd->add_option("--protocol", f->protocol, "holdout, temporal, leave-last-out, strong or session")->capture_default_str();
+  cmd->add_option("--ratio", f->ratio, "holdout: training share of each group")->capture_default_str();
+  cmd->add_option("--seed", f->seed, "NumPy RandomState seed of splits (and of random search)")->capture_default_str();
+  cmd->add_option("--split-by", f->split_by, "holdout: group by user or item")->capture_default_str();
+  cmd->add_option("--test-fraction", f->test_fraction, "temporal: latest share held out")->capture_default_str();
+  cmd->add_option("--split-time", f->split_time_ms, "temporal: test = interactions at or after this time (ms since epoch)");
+  cmd->add_option("--heldout-users", f->heldout_users, "strong: share of users held out")->capture_default_str();
+  cmd->add_option("--fold-in", f->fold_in, "strong: share of a held-out user's interactions given as history")->capture_default_str();
+  cmd->add_option("--test-days", f->test_days, "session: test sessions end in the last N days")->capture_default_str();
+  cmd->add_option("--session-gap-minutes", f->session_gap_minutes, "session: inactivity that cuts sessions")->capture_default_str();
+  auto* model = cmd->add_option("--model", f->models, tuning ? "one spec with lists: 'itemknn(k=[50,100,200],shrink=[0,10])'"
+                                                             : "model spec, repeatable: popularity, 'itemknn(k=200,shrink=10)'");
+  if (tuning) model->required();
+  cmd->add_option("--k", f->ks, "cut-offs")->capture_default_str();
+  cmd->add_flag("--keep-seen", f->keep_seen, "do not mask the user's training items");
+  cmd->add_option("--map-norm", f->map_norm, "MAP divides by |relevant| (relevant) or min(|relevant|,k) (min)")->capture_default_str();
+  cmd->add_option("--recall-norm", f->recall_norm, "Recall divides by |relevant| (relevant) or min(|relevant|,k) (min)")->capture_default_str();
+  cmd->add_option("--metrics", f->metrics, "report only these, comma-separated (default: all)");
+  cmd->add_option("--ties", f->ties, "order of equal scores: index (smaller item index first) or pessimistic")->capture_default_str();
+  cmd->add_option("--out", f->out_json, "write the JSON report here");
+  cmd->add_option("--html", f->out_html, "write the HTML report here");
+  cmd->add_flag("--quiet", f->quiet, "no progress bar");
+  if (tuning) return;
+  cmd->add_flag("--replay", f->replay, "also feed the test events in time order through the engine (serving path)");
+  cmd->add_option("--set", f->engine_sets, "configuration of the replayed engine: --set key=value");
+}
+
 int Fail(const Status& st) {
   std::fprintf(stderr, "recd: %s\n", st.ToString().c_str());
   return st.IsInvalidArgument() ? 2 : 1;
@@ -153,56 +187,15 @@ int main(int argc, char** argv) {
 
   EvalFlags eval;
   CLI::App* eval_cmd = app.add_subcommand("eval", "evaluate model specs offline on a dataset and protocol (docs/evaluation.md)");
-  eval_cmd->add_option("--dataset", eval.dataset, "ml-100k, ml-latest-small, amazon-mi or diginetica-sample");
-  eval_cmd->add_option("--data", eval.data_dir, "folder holding the datasets")->capture_default_str();
-  eval_cmd->add_option("--train", eval.train_file, "training CSV (with --test): a split made elsewhere");
-  eval_cmd->add_option("--test", eval.test_file, "test CSV (with --train)");
-  eval_cmd->add_option("--columns", eval.columns, "CSV column names: user=...,item=...,rating=...,timestamp=...,session=...");
-  eval_cmd->add_option("--protocol", eval.protocol, "holdout, temporal, leave-last-out, strong or session")->capture_default_str();
-  eval_cmd->add_option("--ratio", eval.ratio, "holdout: training share of each group")->capture_default_str();
-  eval_cmd->add_option("--seed", eval.seed, "holdout: NumPy RandomState seed")->capture_default_str();
-  eval_cmd->add_option("--split-by", eval.split_by, "holdout: group by user or item")->capture_default_str();
-  eval_cmd->add_option("--test-fraction", eval.test_fraction, "temporal: latest share held out")->capture_default_str();
-  eval_cmd->add_option("--split-time", eval.split_time_ms, "temporal: test = interactions at or after this time (ms since epoch)");
-  eval_cmd->add_option("--heldout-users", eval.heldout_users, "strong: share of users held out")->capture_default_str();
-  eval_cmd->add_option("--fold-in", eval.fold_in, "strong: share of a held-out user's interactions given as history")->capture_default_str();
-  eval_cmd->add_option("--test-days", eval.test_days, "session: test sessions end in the last N days")->capture_default_str();
-  eval_cmd->add_option("--session-gap-minutes", eval.session_gap_minutes, "session: inactivity that cuts sessions")->capture_default_str();
-  eval_cmd->add_option("--model", eval.models, "model spec, repeatable: popularity, 'itemknn(k=200,shrink=10)'");
-  eval_cmd->add_option("--k", eval.ks, "cut-offs")->capture_default_str();
-  eval_cmd->add_flag("--keep-seen", eval.keep_seen, "do not mask the user's training items");
-  eval_cmd->add_option("--map-norm", eval.map_norm, "MAP divides by |relevant| (relevant) or min(|relevant|,k) (min)")->capture_default_str();
-  eval_cmd->add_option("--recall-norm", eval.recall_norm, "Recall divides by |relevant| (relevant) or min(|relevant|,k) (min)")->capture_default_str();
-  eval_cmd->add_option("--metrics", eval.metrics, "report only these, comma-separated (default: all)");
-  eval_cmd->add_option("--ties", eval.ties, "order of equal scores: index (smaller item index first) or pessimistic")->capture_default_str();
-  eval_cmd->add_option("--out", eval.out_json, "write the JSON report here");
-  eval_cmd->add_option("--html", eval.out_html, "write the HTML report here");
-  eval_cmd->add_flag("--quiet", eval.quiet, "no progress bar");
-  eval_cmd->add_flag("--replay", eval.replay, "also feed the test events in time order through the engine (serving path)");
-  eval_cmd->add_option("--set", eval.engine_sets, "configuration of the replayed engine: --set key=value");
+  AddEvalFlags(eval_cmd, &eval, /*tuning=*/false);
 
-  // tune takes the same data and protocol flags as eval.
   EvalFlags tune_eval;
   TuneFlags tune;
   CLI::App* tune_cmd = app.add_subcommand("tune", "search a spec's parameters on a validation split, then test the best");
-  tune_cmd->add_option("--dataset", tune_eval.dataset, "ml-100k, ml-latest-small, amazon-mi or diginetica-sample");
-  tune_cmd->add_option("--data", tune_eval.data_dir, "folder holding the datasets")->capture_default_str();
-  tune_cmd->add_option("--train", tune_eval.train_file, "training CSV (with --test)");
-  tune_cmd->add_option("--test", tune_eval.test_file, "test CSV (with --train)");
-  tune_cmd->add_option("--columns", tune_eval.columns, "CSV column names");
-  tune_cmd->add_option("--protocol", tune_eval.protocol, "holdout, temporal, leave-last-out or strong")->capture_default_str();
-  tune_cmd->add_option("--ratio", tune_eval.ratio, "holdout: training share of each group")->capture_default_str();
-  tune_cmd->add_option("--seed", tune_eval.seed, "seed of splits and of random search")->capture_default_str();
-  tune_cmd->add_option("--split-by", tune_eval.split_by, "holdout: user or item")->capture_default_str();
-  tune_cmd->add_option("--test-fraction", tune_eval.test_fraction, "temporal: latest share held out")->capture_default_str();
-  tune_cmd->add_option("--model", tune_eval.models, "one spec with lists: 'itemknn(k=[50,100,200],shrink=[0,10])'")->required();
-  tune_cmd->add_option("--k", tune_eval.ks, "cut-offs")->capture_default_str();
+  AddEvalFlags(tune_cmd, &tune_eval, /*tuning=*/true);
   tune_cmd->add_option("--metric", tune.metric, "metric to maximise, NAME@K")->capture_default_str();
   tune_cmd->add_option("--validation-ratio", tune.validation_ratio, "training share kept for training while tuning")->capture_default_str();
   tune_cmd->add_option("--random", tune.random, "evaluate N random grid points instead of all");
-  tune_cmd->add_option("--out", tune_eval.out_json, "write the JSON report of the final run here");
-  tune_cmd->add_option("--html", tune_eval.out_html, "write the HTML report of the final run here");
-  tune_cmd->add_flag("--quiet", tune_eval.quiet, "no progress bar");
 
   CLI::App* reference = app.add_subcommand("config-reference", "print the configuration reference (Markdown)");
 

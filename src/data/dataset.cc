@@ -35,14 +35,31 @@ uint32_t Intern(KeyMap& map, std::string_view key) {
   return map.Intern(key, &inserted);
 }
 
-void SetCategories(Dataset* ds, ItemIdx item, std::vector<std::string> categories) {
-  if (ds->item_categories.size() <= item) ds->item_categories.resize(item + 1);
+void Describe(Dataset* ds, ItemIdx item, std::string title, std::vector<std::string> categories) {
+  if (ds->item_categories.size() <= item) {
+    ds->item_categories.resize(item + 1);
+    ds->item_titles.resize(item + 1);
+  }
   ds->item_categories[item] = std::move(categories);
+  ds->item_titles[item] = std::move(title);
 }
 
 Status Malformed(const LineReader& r, const std::string& path, const std::string& what) {
   return Status::InvalidArgument(path + ":" + std::to_string(r.line_number()) + ": " + what);
 }
+
+// user,item,rating,timestamp (seconds) rows of MovieLens, split on `sep`.
+Status AddRating(Dataset* ds, const LineReader& r, const std::string& path, const std::string& line, char sep) {
+  std::vector<std::string> f = SplitCsv(line, sep);
+  float rating = 0;
+  int64_t seconds = 0;
+  if (f.size() < 4 || !Parse(f[2], &rating) || !Parse(f[3], &seconds)) {
+    return Malformed(r, path, "expected user, item, rating, timestamp");
+  }
+  ds->interactions.push_back({Intern(ds->users, f[0]), Intern(ds->items, f[1]), rating, seconds * 1000});
+  return Status::OK();
+}
+
 
 // Reads `path` line by line, skipping `skip` header lines, calling fn(line) -> Status.
 template <typename Fn>
@@ -72,19 +89,12 @@ Status LoadMovieLens100k(const std::string& dir, Dataset* ds) {
     for (int g = 0; g < 19; ++g) {
       if (f[5 + g] == "1") genres.push_back(kGenres[g]);
     }
-    SetCategories(ds, Intern(ds->items, f[0]), std::move(genres));
+    Describe(ds, Intern(ds->items, f[0]), f[1], std::move(genres));
     return Status::OK();
   }));
   const std::string data = Find(dir, "u.data");
   return ForEachLine(data, 0, [&](const LineReader& r, const std::string& line) {
-    std::vector<std::string> f = SplitCsv(line, '\t');
-    float rating = 0;
-    int64_t seconds = 0;
-    if (f.size() < 4 || !Parse(f[2], &rating) || !Parse(f[3], &seconds)) {
-      return Malformed(r, data, "expected user, item, rating, timestamp");
-    }
-    ds->interactions.push_back({Intern(ds->users, f[0]), Intern(ds->items, f[1]), rating, seconds * 1000});
-    return Status::OK();
+    return AddRating(ds, r, data, line, '\t');
   });
 }
 
@@ -97,19 +107,12 @@ Status LoadMlLatestSmall(const std::string& dir, Dataset* ds) {
     for (std::string& g : SplitCsv(f[2], '|')) {
       if (g != "(no genres listed)") genres.push_back(std::move(g));
     }
-    SetCategories(ds, Intern(ds->items, f[0]), std::move(genres));
+    Describe(ds, Intern(ds->items, f[0]), f[1], std::move(genres));
     return Status::OK();
   }));
   const std::string ratings = Find(dir, "ratings.csv");
   return ForEachLine(ratings, 1, [&](const LineReader& r, const std::string& line) {
-    std::vector<std::string> f = SplitCsv(line, ',');
-    float rating = 0;
-    int64_t seconds = 0;
-    if (f.size() < 4 || !Parse(f[2], &rating) || !Parse(f[3], &seconds)) {
-      return Malformed(r, ratings, "expected userId, movieId, rating, timestamp");
-    }
-    ds->interactions.push_back({Intern(ds->users, f[0]), Intern(ds->items, f[1]), rating, seconds * 1000});
-    return Status::OK();
+    return AddRating(ds, r, ratings, line, ',');
   });
 }
 
@@ -140,7 +143,10 @@ Status LoadDiginetica(const std::string& path, Dataset* ds) {
       return Malformed(r, path, "expected session_id;user_id;item_id;timeframe;eventdate");
     }
     const int64_t ts = static_cast<int64_t>(timegm(&tm)) * 1000 + timeframe;
-    ds->interactions.push_back({Intern(ds->users, f[0]), Intern(ds->items, f[2]), 1.0f, ts});
+    const uint32_t session = Intern(ds->users, f[0]);
+    if (ds->session_owner.size() <= session) ds->session_owner.resize(session + 1);
+    if (f[1] != "NA") ds->session_owner[session] = f[1];
+    ds->interactions.push_back({session, Intern(ds->items, f[2]), 1.0f, ts});
     return Status::OK();
   });
 }
@@ -152,24 +158,47 @@ const std::vector<std::string>& NamedDatasets() {
   return names;
 }
 
-Result<Dataset> LoadNamedDataset(const std::string& name, const std::string& shared_data_dir) {
+const std::vector<std::string>& DatasetFormats() {
+  static const std::vector<std::string> formats = {"movielens-100k", "ml-latest-small", "amazon-reviews", "diginetica"};
+  return formats;
+}
+
+Result<Dataset> LoadDatasetFormat(const std::string& format, const std::string& path) {
   Dataset ds;
-  ds.name = name;
+  ds.name = format;
+  ds.ratings = format != "diginetica";
   Status st;
-  ds.ratings = name != "diginetica-sample";
-  if (name == "ml-100k") {
-    st = LoadMovieLens100k(shared_data_dir + "/movielens-100k", &ds);
-  } else if (name == "ml-latest-small") {
-    st = LoadMlLatestSmall(shared_data_dir + "/movielens-latest-small", &ds);
-  } else if (name == "amazon-mi") {
-    st = LoadAmazon(Find(shared_data_dir + "/amazon-musical-instruments-5core", "Musical_Instruments.json"), &ds);
-  } else if (name == "diginetica-sample") {
-    st = LoadDiginetica(Find(shared_data_dir + "/diginetica-sample", "train-item-views.csv"), &ds);
+  if (format == "movielens-100k") {
+    st = LoadMovieLens100k(path, &ds);
+  } else if (format == "ml-latest-small") {
+    st = LoadMlLatestSmall(path, &ds);
+  } else if (format == "amazon-reviews") {
+    st = LoadAmazon(path, &ds);
+  } else if (format == "diginetica") {
+    st = LoadDiginetica(path, &ds);
   } else {
-    return Status::InvalidArgument("dataset '" + name + "' is unknown (expected ml-100k, ml-latest-small, amazon-mi or diginetica-sample)");
+    return Status::InvalidArgument("dataset format '" + format + "' is unknown");
   }
   if (!st.ok()) return st;
   ds.item_categories.resize(ds.items.size());
+  ds.item_titles.resize(ds.items.size());
+  ds.session_owner.resize(ds.sessions ? ds.users.size() : 0);
+  return ds;
+}
+
+Result<Dataset> LoadNamedDataset(const std::string& name, const std::string& shared_data_dir) {
+  Result<Dataset> ds = Status::InvalidArgument(
+      "dataset '" + name + "' is unknown (expected ml-100k, ml-latest-small, amazon-mi or diginetica-sample)");
+  if (name == "ml-100k") {
+    ds = LoadDatasetFormat("movielens-100k", shared_data_dir + "/movielens-100k");
+  } else if (name == "ml-latest-small") {
+    ds = LoadDatasetFormat("ml-latest-small", shared_data_dir + "/movielens-latest-small");
+  } else if (name == "amazon-mi") {
+    ds = LoadDatasetFormat("amazon-reviews", Find(shared_data_dir + "/amazon-musical-instruments-5core", "Musical_Instruments.json"));
+  } else if (name == "diginetica-sample") {
+    ds = LoadDatasetFormat("diginetica", Find(shared_data_dir + "/diginetica-sample", "train-item-views.csv"));
+  }
+  if (ds.ok()) ds->name = name;
   return ds;
 }
 
@@ -209,6 +238,7 @@ Status AppendCsv(const std::string& path, const CsvColumns& columns, Dataset* ds
     return Status::OK();
   });
   ds->item_categories.resize(ds->items.size());
+  ds->item_titles.resize(ds->items.size());
   return st;
 }
 

@@ -26,6 +26,8 @@ struct Dataset {
   KeyMap items;
   std::vector<Interaction> interactions;  // in file order
   std::vector<std::vector<std::string>> item_categories;  // by ItemIdx; may be empty
+  std::vector<std::string> item_titles;                  // by ItemIdx; may be empty
+  std::vector<std::string> session_owner;  // sessions only: the logged-in user of each, or ""
   bool sessions = false;
   bool ratings = false;  // `rating` holds explicit ratings (0.5-5); otherwise rows are implicit
 };
@@ -34,6 +36,14 @@ struct Dataset {
 // `shared_data_dir` is the folder holding them (../shared/data). NotFound names what is missing.
 Result<Dataset> LoadNamedDataset(const std::string& name, const std::string& shared_data_dir);
 const std::vector<std::string>& NamedDatasets();
+
+// The same loaders by file format, at any path (files may be .zst):
+//   movielens-100k   a directory with u.item and u.data
+//   ml-latest-small  a directory with movies.csv and ratings.csv
+//   amazon-reviews   a reviews JSON-lines file
+//   diginetica       train-item-views.csv
+Result<Dataset> LoadDatasetFormat(const std::string& format, const std::string& path);
+const std::vector<std::string>& DatasetFormats();
 
 // Column names of interaction CSV files (a header row is required).
 struct CsvColumns {

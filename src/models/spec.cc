@@ -42,23 +42,8 @@ Result<ModelSpec> ModelSpec::Parse(const std::string& text) {
   return spec;
 }
 
-Status ModelSpec::GetInt(const std::string& key, int default_value, int min, int max, int* out) {
-  auto it = params_.find(key);
-  used_[key] = true;
-  if (it == params_.end()) {
-    *out = default_value;
-    return Status::OK();
-  }
-  const std::string& v = it->second;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), *out);
-  if (ec != std::errc() || p != v.data() + v.size() || *out < min || *out > max) {
-    return Status::InvalidArgument("model spec '" + text_ + "': " + key + " must be an integer from " +
-                                   std::to_string(min) + " to " + std::to_string(max) + ", got '" + v + "'");
-  }
-  return Status::OK();
-}
-
-Status ModelSpec::GetDouble(const std::string& key, double default_value, double min, double max, double* out) {
+template <typename T>
+Status ModelSpec::GetNumber(const std::string& key, T default_value, T min, T max, const char* what, T* out) {
   auto it = params_.find(key);
   used_[key] = true;
   if (it == params_.end()) {
@@ -69,11 +54,19 @@ Status ModelSpec::GetDouble(const std::string& key, double default_value, double
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), *out);
   if (ec != std::errc() || p != v.data() + v.size() || !(*out >= min && *out <= max)) {
     std::ostringstream msg;
-    msg << "model spec '" << text_ << "': " << key << " must be a number from " << min << " to " << max
+    msg << "model spec '" << text_ << "': " << key << " must be " << what << " from " << min << " to " << max
         << ", got '" << v << "'";
     return Status::InvalidArgument(msg.str());
   }
   return Status::OK();
+}
+
+Status ModelSpec::GetInt(const std::string& key, int default_value, int min, int max, int* out) {
+  return GetNumber(key, default_value, min, max, "an integer", out);
+}
+
+Status ModelSpec::GetDouble(const std::string& key, double default_value, double min, double max, double* out) {
+  return GetNumber(key, default_value, min, max, "a number", out);
 }
 
 Status ModelSpec::GetString(const std::string& key, const std::string& default_value, std::string* out) {

@@ -24,6 +24,9 @@ class ModelSpec {
   Status CheckAllUsed() const;
 
  private:
+  template <typename T>
+  Status GetNumber(const std::string& key, T default_value, T min, T max, const char* what, T* out);
+
   std::string text_;
   std::string name_;
   std::map<std::string, std::string> params_;
