@@ -162,9 +162,10 @@ void FillCategories(const Dataset& dataset, CatalogStats* stats) {
 namespace {
 
 // Trains `spec` and fills the parts of the result that do not depend on the protocol.
-Result<std::unique_ptr<Recommender>> Train(const std::string& spec, const InteractionMatrix& m, ModelResult* result) {
+Result<std::unique_ptr<Recommender>> Train(const std::string& spec, const InteractionMatrix& m, int64_t reference_ms,
+                                           ModelResult* result) {
   const int64_t start = MonotonicMicros();
-  Result<std::unique_ptr<Recommender>> model = TrainRecommender(spec, m);
+  Result<std::unique_ptr<Recommender>> model = TrainRecommender(spec, TrainingData{m, reference_ms});
   if (!model.ok()) return model.status();
   result->train_seconds = (MonotonicMicros() - start) / 1e6;
   result->spec = (*model)->Spec();
@@ -180,37 +181,45 @@ OfflineEvaluator::OfflineEvaluator(const Dataset& dataset, const Split& split, E
   FillCategories(dataset, &stats_);
   std::vector<std::vector<ItemIdx>> history = ItemsByUser(split.train, num_users);
   std::vector<std::vector<ItemIdx>> fold_in = ItemsByUser(split.fold_in, num_users);
+  // The history as events: ratings weigh what they say (1 for implicit data).
+  std::vector<std::vector<UserEvent>> train_events(num_users), fold_in_events(num_users);
+  for (const Interaction& r : split.train) {
+    train_events[r.user].push_back({r.item, dataset.ratings ? r.rating : 1.0f, r.timestamp_ms});
+    reference_time_ms_ = std::max(reference_time_ms_, r.timestamp_ms);
+  }
+  for (const Interaction& r : split.fold_in) {
+    fold_in_events[r.user].push_back({r.item, dataset.ratings ? r.rating : 1.0f, r.timestamp_ms});
+  }
   std::vector<std::vector<ItemIdx>> test_items = ItemsByUser(split.test, num_users);
   // Every test item counts as relevant, candidate or not (as Microsoft Recommenders does:
   // recall's denominator is the user's whole test set).
   for (uint32_t u = 0; u < num_users; ++u) {
-    std::vector<ItemIdx>& h = fold_in[u].empty() ? history[u] : fold_in[u];
+    const bool folded = !fold_in[u].empty();
+    std::vector<ItemIdx>& h = folded ? fold_in[u] : history[u];
     if (h.empty() || test_items[u].empty()) continue;
     users_.push_back(u);
     history_.push_back(std::move(h));
+    events_.push_back(std::move(folded ? fold_in_events[u] : train_events[u]));
     relevant_.push_back(std::move(test_items[u]));
   }
 }
 
 Result<ModelResult> OfflineEvaluator::Evaluate(const std::string& spec) const {
   ModelResult result;
-  Result<std::unique_ptr<Recommender>> model = Train(spec, train_, &result);
+  Result<std::unique_ptr<Recommender>> model = Train(spec, train_, reference_time_ms_, &result);
   if (!model.ok()) return model.status();
   result.users = users_.size();
   const size_t list_length = ListLength(options_, train_.num_cols);
   MetricSums sums(options_, stats_);
   std::vector<double> latency;
-  std::vector<Affinity> history;
   Progress progress("evaluating " + result.spec);
   for (size_t n = 0; n < users_.size(); ++n) {
     const std::vector<ItemIdx>& seen = history_[n];
-    history.clear();
-    for (ItemIdx i : seen) history.push_back({i, 1.0f});
     auto keep = [&](ItemIdx i) {
       return in_train_[i] && (options_.keep_seen || !std::binary_search(seen.begin(), seen.end(), i));
     };
     const int64_t t0 = MonotonicMicros();
-    std::vector<Scored> top = (*model)->Recommend(history, list_length, keep);
+    std::vector<Scored> top = (*model)->Recommend(events_[n], list_length, keep);
     latency.push_back((MonotonicMicros() - t0) / 1000.0);
     sums.Add(top, relevant_[n], relevant_[n]);
     if (options_.progress) progress.Update(n + 1, n + 1, users_.size());
@@ -224,7 +233,10 @@ Result<ModelResult> OfflineEvaluator::Evaluate(const std::string& spec) const {
 SessionEvaluator::SessionEvaluator(const Dataset& dataset, const SessionSplit& split, EvalOptions options)
     : options_(std::move(options)), split_(split) {
   uint32_t sessions = 0;
-  for (const Interaction& r : split.train) sessions = std::max(sessions, r.user + 1);
+  for (const Interaction& r : split.train) {
+    sessions = std::max(sessions, r.user + 1);
+    reference_time_ms_ = std::max(reference_time_ms_, r.timestamp_ms);
+  }
   train_ = TrainMatrix(split.train, sessions, dataset.items.size(), /*counts=*/true, &in_train_, &stats_);
   FillCategories(dataset, &stats_);
   for (const auto& s : split.test_sessions) predictions_ += s.size() - 1;
@@ -232,13 +244,13 @@ SessionEvaluator::SessionEvaluator(const Dataset& dataset, const SessionSplit& s
 
 Result<ModelResult> SessionEvaluator::Evaluate(const std::string& spec) const {
   ModelResult result;
-  Result<std::unique_ptr<Recommender>> model = Train(spec, train_, &result);
+  Result<std::unique_ptr<Recommender>> model = Train(spec, train_, reference_time_ms_, &result);
   if (!model.ok()) return model.status();
   result.users = predictions_;
   const size_t list_length = ListLength(options_, train_.num_cols);
   MetricSums sums(options_, stats_);
   std::vector<double> latency;
-  std::vector<Affinity> prefix;
+  std::vector<UserEvent> prefix;
   std::vector<ItemIdx> rest;
   auto keep = [&](ItemIdx i) { return static_cast<bool>(in_train_[i]); };
   Progress progress("evaluating " + result.spec);
@@ -246,7 +258,7 @@ Result<ModelResult> SessionEvaluator::Evaluate(const std::string& spec) const {
   for (const std::vector<Interaction>& session : split_.test_sessions) {
     prefix.clear();
     for (size_t pos = 1; pos < session.size(); ++pos) {
-      prefix.push_back({session[pos - 1].item, 1.0f});
+      prefix.push_back({session[pos - 1].item, 1.0f, session[pos - 1].timestamp_ms});
       const int64_t t0 = MonotonicMicros();
       std::vector<Scored> top = (*model)->Recommend(prefix, list_length, keep);
       latency.push_back((MonotonicMicros() - t0) / 1000.0);

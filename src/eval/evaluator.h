@@ -14,6 +14,7 @@
 #include "core/top_k.h"
 #include "data/split.h"
 #include "eval/metrics.h"
+#include "models/model.h"
 #include "recd/status.h"
 
 namespace recd {
@@ -79,8 +80,10 @@ class OfflineEvaluator {
  private:
   EvalOptions options_;
   InteractionMatrix train_;                    // users x items, binary
+  int64_t reference_time_ms_ = 0;              // the latest training event
   std::vector<uint32_t> users_;                // users with a history and test interactions
   std::vector<std::vector<ItemIdx>> history_;  // parallel to users_: distinct items, sorted
+  std::vector<std::vector<UserEvent>> events_; // parallel to users_: the history as events
   std::vector<std::vector<ItemIdx>> relevant_; // parallel to users_: distinct test items, sorted
   std::vector<bool> in_train_;                 // by item: a candidate
   CatalogStats stats_;
@@ -100,6 +103,7 @@ class SessionEvaluator {
  private:
   EvalOptions options_;
   InteractionMatrix train_;  // sessions x items, event counts
+  int64_t reference_time_ms_ = 0;
   const SessionSplit& split_;
   std::vector<bool> in_train_;
   CatalogStats stats_;

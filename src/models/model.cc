@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <thread>
 
+#include "models/ease.h"
+#include "models/item_knn.h"
+#include "models/sar.h"
 #include "models/spec.h"
 
 namespace recd {
@@ -22,7 +25,7 @@ class PopularityRecommender : public Recommender {
     std::sort(ranked_.begin(), ranked_.end(), BetterThan);
   }
   std::string Spec() const override { return "popularity"; }
-  std::vector<Scored> Recommend(std::span<const Affinity>, size_t n,
+  std::vector<Scored> Recommend(std::span<const UserEvent>, size_t n,
                                 const std::function<bool(ItemIdx)>& keep) const override {
     std::vector<Scored> out;
     for (const Scored& s : ranked_) {
@@ -40,10 +43,23 @@ class ItemKnnRecommender : public Recommender {
  public:
   explicit ItemKnnRecommender(ItemKnnModel model) : model_(std::move(model)) {}
   std::string Spec() const override { return model_.params().Spec(); }
-  std::vector<Scored> Recommend(std::span<const Affinity> history, size_t n,
+  // Binary affinity: every item with positive total weight in the history counts once.
+  std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
                                 const std::function<bool(ItemIdx)>& keep) const override {
+    std::vector<Affinity> affinity;
+    for (const UserEvent& e : history) affinity.push_back({e.item, e.weight});
+    std::sort(affinity.begin(), affinity.end(), [](const Affinity& a, const Affinity& b) { return a.item < b.item; });
+    size_t out_n = 0;
+    for (size_t a = 0; a < affinity.size();) {
+      size_t b = a;
+      float total = 0;
+      while (b < affinity.size() && affinity[b].item == affinity[a].item) total += affinity[b++].weight;
+      if (total > 0) affinity[out_n++] = {affinity[a].item, 1.0f};
+      a = b;
+    }
+    affinity.resize(out_n);
     std::vector<Scored> out;
-    for (const KnnCandidate& c : model_.Score(history, n, keep)) out.push_back({c.item, c.score});
+    for (const KnnCandidate& c : model_.Score(affinity, n, keep)) out.push_back({c.item, c.score});
     return out;
   }
 
@@ -53,7 +69,13 @@ class ItemKnnRecommender : public Recommender {
 
 }  // namespace
 
-Result<std::unique_ptr<Recommender>> TrainRecommender(const std::string& text, const InteractionMatrix& m) {
+const std::vector<std::string>& RecommenderNames() {
+  static const std::vector<std::string> names = {"popularity", "itemknn", "sar", "ease"};
+  return names;
+}
+
+Result<std::unique_ptr<Recommender>> TrainRecommender(const std::string& text, const TrainingData& data) {
+  const InteractionMatrix& m = data.matrix;
   Result<ModelSpec> parsed = ModelSpec::Parse(text);
   if (!parsed.ok()) return parsed.status();
   ModelSpec& spec = *parsed;
@@ -74,8 +96,10 @@ Result<std::unique_ptr<Recommender>> TrainRecommender(const std::string& text, c
     int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     return std::unique_ptr<Recommender>(new ItemKnnRecommender(ItemKnnModel::Build(m, params, threads)));
   }
+  if (spec.name() == "sar") return TrainSar(spec, data);
+  if (spec.name() == "ease") return TrainEase(spec, data);
   return Status::InvalidArgument("model spec '" + text + "': unknown model '" + spec.name() +
-                                 "' (expected popularity or itemknn)");
+                                 "' (expected popularity, itemknn, sar or ease)");
 }
 
 }  // namespace recd

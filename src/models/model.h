@@ -1,8 +1,10 @@
-// Recommender: the one interface every trained model offers the evaluator (and, later, the
-// serving pipeline). A trained model is immutable and safe to read from any thread.
+// Recommender: the one interface every trained model offers the evaluator (and, as the serving
+// pipeline grows, the engine). A trained model is immutable and safe to read from any thread;
+// training is separate (TrainRecommender) and returns a new model.
 //
-// Models are trained from a shopper x item matrix by TrainRecommender(spec, ...), where `spec`
-// is a spec string (models/spec.h): "popularity", "itemknn(k=200,shrink=10)".
+// Models are named by spec strings (models/spec.h) that are the same in configuration, on the
+// command line, in evaluation reports and in saved snapshots: "popularity",
+// "itemknn(k=200,shrink=10)", "sar(sim=jaccard,half_life_days=30)", "ease(l2=500)".
 #pragma once
 
 #include <functional>
@@ -13,25 +15,38 @@
 
 #include "core/top_k.h"
 #include "data/interactions.h"
-#include "models/item_knn.h"
 #include "recd/status.h"
 
 namespace recd {
+
+// One event of a shopper's history: the item, how strongly it speaks for the item (a rating, an
+// event-type weight; <= 0 is negative evidence) and when.
+struct UserEvent {
+  ItemIdx item;
+  float weight;
+  int64_t timestamp_ms;
+};
+
+struct TrainingData {
+  const InteractionMatrix& matrix;  // shoppers x items (binary, or counts)
+  int64_t reference_time_ms = 0;    // the latest training event: "now" for time decay
+};
 
 class Recommender {
  public:
   virtual ~Recommender() = default;
   // The canonical spec, every parameter spelled out.
   virtual std::string Spec() const = 0;
-  // The best `n` items for a shopper whose history is `history`, among those `keep` accepts,
-  // best first. May return fewer than n.
-  virtual std::vector<Scored> Recommend(std::span<const Affinity> history, size_t n,
+  // The best `n` items for a shopper whose history is `history` (any order), among those `keep`
+  // accepts, best first. May return fewer than n.
+  virtual std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
                                         const std::function<bool(ItemIdx)>& keep) const = 0;
 };
 
-// Trains the model named by `spec` on `shopper_items` (rows shoppers, columns items).
-// InvalidArgument for an unknown model or parameter.
-Result<std::unique_ptr<Recommender>> TrainRecommender(const std::string& spec,
-                                                      const InteractionMatrix& shopper_items);
+// Trains the model named by `spec`. InvalidArgument for an unknown model or parameter.
+Result<std::unique_ptr<Recommender>> TrainRecommender(const std::string& spec, const TrainingData& data);
+
+// The names TrainRecommender knows, for help texts and the conformance suite.
+const std::vector<std::string>& RecommenderNames();
 
 }  // namespace recd

@@ -1,0 +1,86 @@
+#include "models/sar.h"
+
+#include <cmath>
+#include <unordered_map>
+
+#include "models/dense_item_item.h"
+
+namespace recd {
+
+namespace {
+
+class SarRecommender : public Recommender {
+ public:
+  SarRecommender(DenseItemItem similarity, std::string spec, double half_life_days, int64_t reference_ms)
+      : similarity_(std::move(similarity)), spec_(std::move(spec)), half_life_days_(half_life_days),
+        reference_ms_(reference_ms) {}
+
+  std::string Spec() const override { return spec_; }
+
+  std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
+                                const std::function<bool(ItemIdx)>& keep) const override {
+    // Affinity: each event's weight, halved every half-life before the reference time.
+    std::unordered_map<ItemIdx, float> affinity;
+    for (const UserEvent& e : history) {
+      double decay = 1.0;
+      if (half_life_days_ > 0) {
+        const double age_days = static_cast<double>(reference_ms_ - e.timestamp_ms) / 86400000.0;
+        decay = std::exp2(-age_days / half_life_days_);
+      }
+      affinity[e.item] += static_cast<float>(e.weight * decay);
+    }
+    std::vector<std::pair<ItemIdx, float>> a(affinity.begin(), affinity.end());
+    return similarity_.Score(a, n, keep);
+  }
+
+ private:
+  DenseItemItem similarity_;
+  std::string spec_;
+  double half_life_days_;
+  int64_t reference_ms_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Recommender>> TrainSar(ModelSpec& spec, const TrainingData& data) {
+  std::string sim;
+  double half_life_days = 0;
+  int threshold = 1;
+  RECD_RETURN_IF_ERROR(spec.GetString("sim", "jaccard", &sim));
+  RECD_RETURN_IF_ERROR(spec.GetDouble("half_life_days", 30.0, 0.0, 1e6, &half_life_days));
+  RECD_RETURN_IF_ERROR(spec.GetInt("threshold", 1, 1, 1 << 30, &threshold));
+  RECD_RETURN_IF_ERROR(spec.CheckAllUsed());
+  if (sim != "jaccard" && sim != "lift" && sim != "counts") {
+    return Status::InvalidArgument("sar: sim must be jaccard, lift or counts, got '" + sim + "'");
+  }
+  const InteractionMatrix& m = data.matrix;
+  const Eigen::Index n = m.num_cols;
+  // Binary co-occurrence, accumulated row by row: C += x xᵀ for each shopper.
+  DenseItemItem::Matrix c = DenseItemItem::Matrix::Zero(n, n);
+  for (uint32_t r = 0; r < m.num_rows; ++r) {
+    for (uint64_t a = m.row_ptr[r]; a < m.row_ptr[r + 1]; ++a) {
+      float* row = c.row(m.cols[a]).data();
+      for (uint64_t b = m.row_ptr[r]; b < m.row_ptr[r + 1]; ++b) row[m.cols[b]] += 1.0f;
+    }
+  }
+  const Eigen::VectorXf diag = c.diagonal();
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index j = 0; j < n; ++j) {
+      float& v = c(i, j);
+      if (v < threshold) {
+        v = 0.0f;
+      } else if (sim == "jaccard") {
+        v = v / (diag[i] + diag[j] - v);
+      } else if (sim == "lift") {
+        v = v / (diag[i] * diag[j]);
+      }
+    }
+  }
+  char canonical[128];
+  std::snprintf(canonical, sizeof(canonical), "sar(sim=%s,half_life_days=%g,threshold=%d)", sim.c_str(),
+                half_life_days, threshold);
+  return std::unique_ptr<Recommender>(
+      new SarRecommender(DenseItemItem(std::move(c)), canonical, half_life_days, data.reference_time_ms));
+}
+
+}  // namespace recd
