@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "models/als.h"
 #include "models/ease.h"
 #include "models/item_knn.h"
 #include "models/sar.h"
@@ -70,7 +71,7 @@ class ItemKnnRecommender : public Recommender {
 }  // namespace
 
 const std::vector<std::string>& RecommenderNames() {
-  static const std::vector<std::string> names = {"popularity", "itemknn", "sar", "ease"};
+  static const std::vector<std::string> names = {"popularity", "itemknn", "sar", "ease", "als"};
   return names;
 }
 
@@ -98,8 +99,9 @@ Result<std::unique_ptr<Recommender>> TrainRecommender(const std::string& text, c
   }
   if (spec.name() == "sar") return TrainSar(spec, data);
   if (spec.name() == "ease") return TrainEase(spec, data);
+  if (spec.name() == "als") return TrainAls(spec, data);
   return Status::InvalidArgument("model spec '" + text + "': unknown model '" + spec.name() +
-                                 "' (expected popularity, itemknn, sar or ease)");
+                                 "' (expected popularity, itemknn, sar, ease or als)");
 }
 
 }  // namespace recd
