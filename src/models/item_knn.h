@@ -1,16 +1,25 @@
-// Item-to-item collaborative filtering with shrunk cosine similarity.
+// Item-to-item collaborative filtering.
 //
-// After Sarwar et al., "Item-based collaborative filtering recommendation algorithms" (WWW 2001)
-// and Linden, Smith & York, "Amazon.com recommendations: item-to-item collaborative filtering"
-// (IEEE Internet Computing 2003). Similarity of items i and j over the weighted shopper-item
-// matrix W (data/interactions.h):
+// After Sarwar et al., "Item-based collaborative filtering recommendation algorithms" (WWW 2001),
+// Linden, Smith & York, "Amazon.com recommendations: item-to-item collaborative filtering" (IEEE
+// Internet Computing 2003), Deshpande & Karypis, "Item-based top-N recommendation algorithms"
+// (TOIS 2004) and Aiolli, "Efficient top-N recommendation for very large scale binary rated
+// datasets" (RecSys 2013). Over the weighted shopper x item matrix W (data/interactions.h), with
+// columns W_i, c_ij the number of shoppers who had both items and c_i those who had i:
 //
-//     sim(i, j) = <W_i, W_j> / (|W_i| |W_j| + shrink)
+//   cosine       <W_i, W_j> / (|W_i| |W_j| + shrink)
+//   asymmetric   <W_i, W_j> / (|W_i|^(2 alpha) |W_j|^(2 (1 - alpha)) + shrink)   (alpha=0.5: cosine)
+//   jaccard      c_ij / (c_i + c_j - c_ij + shrink)
+//   conditional  c_ij / (c_i · c_j^alpha + shrink)     (P(j | i) damped by j's popularity)
 //
-// Parameters (spec string "itemknn(k=50,shrink=10)"):
-//   k       neighbours kept per item at build time; bounds the work of every request.
-//   shrink  pulls the similarity of rarely seen items towards 0 (a pair seen by one shopper
-//           would otherwise have cosine 1).
+// Parameters (spec string "itemknn(k=50,sim=cosine,shrink=10,alpha=0.5,weighting=none)"):
+//   k          neighbours kept per item at build time; bounds the work of every request.
+//   sim        one of the similarities above.
+//   shrink     pulls the similarity of rarely seen pairs towards 0 (a pair seen by one shopper
+//              would otherwise have cosine 1).
+//   alpha      the exponent of asymmetric cosine and conditional probability.
+//   weighting  none, tfidf (each cell times log(shoppers / shoppers with the item)) or bm25
+//              (Okapi BM25 with k1=1.2, b=0.75 over shoppers as documents), applied to W first.
 //
 // A shopper's live history is scored at request time against the table: an item j gets
 // sum over history items h of affinity(h) * sim(h, j), so a new event counts at once.
@@ -28,9 +37,15 @@
 
 namespace recd {
 
+enum class KnnSimilarity { kCosine, kAsymmetric, kJaccard, kConditional };
+enum class KnnWeighting { kNone, kTfIdf, kBm25 };
+
 struct ItemKnnParams {
   int k = 50;
   double shrink = 10.0;
+  KnnSimilarity sim = KnnSimilarity::kCosine;
+  double alpha = 0.5;
+  KnnWeighting weighting = KnnWeighting::kNone;
   std::string Spec() const;
 };
 

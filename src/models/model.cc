@@ -86,13 +86,27 @@ Result<std::unique_ptr<Recommender>> TrainRecommender(const std::string& text, c
   }
   if (spec.name() == "itemknn") {
     ItemKnnParams params;
-    std::string sim;
+    std::string sim, weighting;
     RECD_RETURN_IF_ERROR(spec.GetInt("k", 200, 1, 1 << 20, &params.k));
     RECD_RETURN_IF_ERROR(spec.GetDouble("shrink", 0.0, 0.0, 1e9, &params.shrink));
+    RECD_RETURN_IF_ERROR(spec.GetDouble("alpha", 0.5, 0.0, 1.0, &params.alpha));
     RECD_RETURN_IF_ERROR(spec.GetString("sim", "cosine", &sim));
-    if (sim != "cosine") {
-      return Status::InvalidArgument("model spec '" + text + "': sim=" + sim + " is not offered yet (cosine is)");
+    RECD_RETURN_IF_ERROR(spec.GetString("weighting", "none", &weighting));
+    static const std::pair<const char*, KnnSimilarity> kSims[] = {
+        {"cosine", KnnSimilarity::kCosine}, {"asymmetric", KnnSimilarity::kAsymmetric},
+        {"jaccard", KnnSimilarity::kJaccard}, {"conditional", KnnSimilarity::kConditional}};
+    static const std::pair<const char*, KnnWeighting> kWeightings[] = {
+        {"none", KnnWeighting::kNone}, {"tfidf", KnnWeighting::kTfIdf}, {"bm25", KnnWeighting::kBm25}};
+    auto sim_it = std::find_if(std::begin(kSims), std::end(kSims), [&](const auto& e) { return sim == e.first; });
+    auto w_it = std::find_if(std::begin(kWeightings), std::end(kWeightings), [&](const auto& e) { return weighting == e.first; });
+    if (sim_it == std::end(kSims)) {
+      return Status::InvalidArgument("model spec '" + text + "': sim must be cosine, asymmetric, jaccard or conditional");
     }
+    if (w_it == std::end(kWeightings)) {
+      return Status::InvalidArgument("model spec '" + text + "': weighting must be none, tfidf or bm25");
+    }
+    params.sim = sim_it->second;
+    params.weighting = w_it->second;
     RECD_RETURN_IF_ERROR(spec.CheckAllUsed());
     int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     return std::unique_ptr<Recommender>(new ItemKnnRecommender(ItemKnnModel::Build(m, params, threads)));
