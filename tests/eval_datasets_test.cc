@@ -24,9 +24,12 @@ TEST(EvalReference, MovieLens100kHoldoutMatchesMicrosoftRecommendersFigures) {
     const char* spec;
     double map, ndcg, precision, recall;
   } rows[] = {
-      // REFERENCE-RESULTS.md: popularity (train counts) and item-kNN cosine, k = all, per item.
+      // REFERENCE-RESULTS.md, per item: popularity (train counts), item-kNN cosine (k = all),
+      // SAR (their benchmark run) and EASE λ = 500 (NumPy).
       {"popularity", 0.0538, 0.2511, 0.2276, 0.1124},
       {"itemknn(k=2000)", 0.1201, 0.4089, 0.3499, 0.1883},
+      {"sar", 0.1130, 0.3883, 0.3338, 0.1832},
+      {"ease(l2=500)", 0.1482, 0.4827, 0.4195, 0.2230},
   };
   for (const Expected& e : rows) {
     auto r = evaluator.Evaluate(e.spec);
@@ -36,6 +39,22 @@ TEST(EvalReference, MovieLens100kHoldoutMatchesMicrosoftRecommendersFigures) {
     EXPECT_NEAR(r->metrics.at("precision@10"), e.precision, 5e-5) << e.spec;
     EXPECT_NEAR(r->metrics.at("recall@10"), e.recall, 5e-5) << e.spec;
   }
+}
+
+TEST(EvalReference, SarPerUserMatchesMicrosoftsPublishedRow) {
+  if (testing::SharedDataDir().empty()) GTEST_SKIP() << "../shared/data is not present next to this checkout";
+  auto ds = LoadNamedDataset("ml-100k", testing::SharedDataDir());
+  ASSERT_TRUE(ds.ok());
+  EvalOptions options;
+  options.ks = {10};
+  OfflineEvaluator evaluator(*ds, StratifiedSplit(ds->interactions, 0.75, 42, /*by_item=*/false), options);
+  // Their README: SAR MAP 0.1106, nDCG@10 0.3825, P@10 0.3308, R@10 0.1764.
+  auto sar = evaluator.Evaluate("sar(sim=jaccard,half_life_days=30)");
+  ASSERT_TRUE(sar.ok());
+  EXPECT_NEAR(sar->metrics.at("map@10"), 0.1106, 5e-5);
+  EXPECT_NEAR(sar->metrics.at("ndcg@10"), 0.3825, 5e-5);
+  EXPECT_NEAR(sar->metrics.at("precision@10"), 0.3308, 5e-5);
+  EXPECT_NEAR(sar->metrics.at("recall@10"), 0.1764, 5e-5);
 }
 
 TEST(EvalReference, DigineticaSessionProtocolMatchesSessionRec) {
