@@ -5,6 +5,7 @@
 //   recd_bench [--seconds S] [--out bench/results/recd_bench.json] [--only PHASE]
 //
 // Phases (each bounded by --seconds):
+//   train           seconds to train each model family on ML-100k (../shared/data)
 //   ingest/engine   durable Engine::Ingest (WAL synced per call), batch sizes 1, 100, 1000
 //   ingest/http     POST /v1/events: single events from 32 connections (group commit), and JSON
 //                   arrays of 100 and 1000 events from 4 connections
@@ -27,6 +28,9 @@
 #include "cli/demo_shop.h"
 #include "cli/import.h"
 #include "core/clock.h"
+#include "data/dataset.h"
+#include "data/split.h"
+#include "eval/evaluator.h"
 #include "server/http_client.h"
 #include "server/http_server.h"
 #include "server/routes.h"
@@ -91,8 +95,9 @@ Row Summarize(std::string name, std::vector<double> latencies_us, double ops, do
 }
 
 void Print(const Row& r) {
-  std::printf("%-44s %12.0f %-9s p50 %8.1f us  p99 %8.1f us  p999 %8.1f us  %s\n", r.name.c_str(), r.per_second,
-              r.unit.c_str(), r.p50_us, r.p99_us, r.p999_us, r.note.c_str());
+  const int decimals = r.unit == "s" ? 3 : 0;
+  std::printf("%-56s %12.*f %-9s p50 %8.1f us  p99 %8.1f us  p999 %8.1f us  %s\n", r.name.c_str(), decimals,
+              r.per_second, r.unit.c_str(), r.p50_us, r.p99_us, r.p999_us, r.note.c_str());
   std::fflush(stdout);
 }
 
@@ -250,6 +255,35 @@ void BenchHttpRecommend(Engine& engine, double seconds) {
   hello.Stop();
 }
 
+// Training time of each model family on ML-100k's holdout training part (75,000 ratings,
+// 1,682 items), from ../shared/data when it is there.
+void BenchTraining(const std::string& shared_data) {
+  auto ds = LoadNamedDataset("ml-100k", shared_data);
+  if (!ds.ok()) {
+    std::printf("train/*: skipped (%s)\n", ds.status().ToString().c_str());
+    return;
+  }
+  Split split = StratifiedSplit(ds->interactions, 0.75, 42, false);
+  EvalOptions options;
+  options.ks = {10};
+  OfflineEvaluator evaluator(*ds, split, options);
+  for (const char* spec : {"popularity", "itemknn(k=200)", "itemknn(k=200,weighting=bm25)", "sar", "ease(l2=500)",
+                           "als(factors=64,iters=15,reg=50,alpha=5)", "als(factors=200,iters=20,reg=50,alpha=5)"}) {
+    auto r = evaluator.Evaluate(spec);
+    if (!r.ok()) continue;
+    Row row;
+    row.name = fmt::format("train/{} ml-100k", spec);
+    row.per_second = r->train_seconds;
+    row.unit = "s";
+    row.p50_us = r->latency_ms.p50 * 1000;
+    row.p99_us = r->latency_ms.p99 * 1000;
+    row.p999_us = 0;
+    row.note = fmt::format("nDCG@10 {:.4f}; latency = one list", r->metrics.at("ndcg@10"));
+    Print(row);
+    rows.push_back(row);
+  }
+}
+
 std::string CpuModel() {
   std::ifstream in("/proc/cpuinfo");
   std::string line;
@@ -266,7 +300,7 @@ int main(int argc, char** argv) {
   using namespace recd;
   double seconds = 3;
   std::string out = "bench/results/recd_bench.json";
-  std::string only;  // run one phase: ingest, http-ingest, recommend, http
+  std::string only;  // run one phase: train, ingest, http-ingest, recommend, http
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--seconds") seconds = std::stod(argv[i + 1]);
@@ -276,6 +310,7 @@ int main(int argc, char** argv) {
   auto run = [&](const char* phase) { return only.empty() || only == phase; };
   std::printf("recd_bench: %s, %u cores, %.1f s per phase\n\n", CpuModel().c_str(), std::thread::hardware_concurrency(), seconds);
 
+  if (run("train")) BenchTraining("../shared/data");
   if (run("ingest")) BenchEngineIngest(seconds);
   if (run("http-ingest")) BenchHttpIngest(seconds);
 
