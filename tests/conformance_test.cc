@@ -7,6 +7,7 @@
 
 #include "eval/evaluator.h"
 #include "models/model.h"
+#include "models/snapshot_io.h"
 
 namespace recd {
 namespace {
@@ -129,6 +130,66 @@ TEST(Conformance, ConcurrentReadersGetTheSameAnswers) {
     for (auto& th : threads) th.join();
     EXPECT_EQ(mismatches.load(), 0) << spec;
   }
+}
+
+TEST(Conformance, SaveAndLoadGiveIdenticalScores) {
+  Checkerboard board;
+  auto keep = [](ItemIdx) { return true; };
+  for (const std::string& spec : Specs()) {
+    auto model = TrainRecommender(spec, TrainingData{board.train, 2000});
+    ASSERT_TRUE(model.ok()) << spec;
+    const std::string bytes = (*model)->Save();
+    auto loaded = LoadRecommender(bytes);
+    ASSERT_TRUE(loaded.ok()) << spec << ": " << loaded.status().ToString();
+    EXPECT_EQ((*loaded)->Spec(), (*model)->Spec());
+    EXPECT_EQ((*loaded)->Save(), bytes) << spec;
+    for (uint32_t u = 0; u < 40; u += 3) {
+      std::vector<UserEvent> h = HistoryOf(board, u);
+      std::vector<Scored> a = (*model)->Recommend(h, 8, keep), b = (*loaded)->Recommend(h, 8, keep);
+      ASSERT_EQ(a.size(), b.size()) << spec;
+      for (size_t k = 0; k < a.size(); ++k) {
+        EXPECT_EQ(a[k].idx, b[k].idx) << spec;
+        EXPECT_EQ(a[k].score, b[k].score) << spec;
+      }
+    }
+  }
+}
+
+void ExpectCorruption(std::string_view bytes, const std::string& what, const std::string& spec) {
+  auto loaded = LoadRecommender(bytes);
+  ASSERT_FALSE(loaded.ok()) << spec << ": " << what;
+  EXPECT_TRUE(loaded.status().IsCorruption()) << spec << ": " << loaded.status().ToString();
+  EXPECT_NE(loaded.status().message().find(what), std::string::npos) << spec << ": " << loaded.status().message();
+}
+
+TEST(Conformance, DamagedSnapshotsAreClearErrors) {
+  Checkerboard board;
+  for (const std::string& spec : Specs()) {
+    auto model = TrainRecommender(spec, TrainingData{board.train, 2000});
+    ASSERT_TRUE(model.ok()) << spec;
+    const std::string bytes = (*model)->Save();
+    // Truncated anywhere: never a crash, always Corruption.
+    for (size_t len : {size_t{0}, size_t{7}, size_t{20}, bytes.size() / 2, bytes.size() - 1}) {
+      auto loaded = LoadRecommender(std::string_view(bytes).substr(0, len));
+      EXPECT_FALSE(loaded.ok()) << spec << " truncated to " << len;
+    }
+    std::string flipped = bytes;
+    flipped[bytes.size() / 2] ^= 0x20;
+    ExpectCorruption(flipped, "checksum mismatch", spec);
+    std::string version = bytes;
+    version[8] = 7;
+    ExpectCorruption(version, "unsupported format version 7", spec);
+    std::string magic = bytes;
+    magic[0] = 'X';
+    ExpectCorruption(magic, "bad magic", spec);
+  }
+  // A well-formed file whose spec names an unknown model, or whose sections are missing.
+  SnapshotWriter unknown("svd(factors=3)");
+  ExpectCorruption(unknown.Finish(), "unknown model 'svd'", "svd");
+  SnapshotWriter empty("ease(l2=1)");
+  ExpectCorruption(empty.Finish(), "section DIMS is missing", "ease");
+  SnapshotWriter bad_param("itemknn(k=0)");
+  ExpectCorruption(bad_param.Finish(), "k must be an integer", "itemknn");
 }
 
 TEST(Conformance, EdgeCasesAnswerWithoutFailing) {

@@ -43,6 +43,7 @@ class Decoder {
     return true;
   }
   bool done() const { return in_.empty(); }
+  size_t remaining() const { return in_.size(); }
 
  private:
   std::string_view in_;

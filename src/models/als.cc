@@ -71,6 +71,13 @@ class AlsRecommender : public Recommender {
     yty_reg_.diagonal().array() += static_cast<float>(params_.reg);
   }
   std::string Spec() const override { return spec_; }
+  std::string Save() const override {
+    SnapshotWriter w(spec_);
+    const uint64_t dims[2] = {static_cast<uint64_t>(items_.rows()), static_cast<uint64_t>(items_.cols())};
+    w.Array<uint64_t>("DIMS", dims);
+    w.Array<float>("ITEM", std::span<const float>(items_.data(), static_cast<size_t>(items_.size())));
+    return w.Finish();
+  }
 
   // Fold-in: the exact least-squares solution for this history against the item factors.
   std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
@@ -113,19 +120,46 @@ class AlsRecommender : public Recommender {
   Eigen::MatrixXf yty_reg_;  // YᵀY + reg·I, shared by every fold-in
 };
 
+Status ParseAls(ModelSpec& spec, AlsParams* p) {
+  int seed = 42;
+  RECD_RETURN_IF_ERROR(spec.GetInt("factors", 64, 1, 1024, &p->factors));
+  RECD_RETURN_IF_ERROR(spec.GetInt("iters", 15, 1, 1000, &p->iters));
+  RECD_RETURN_IF_ERROR(spec.GetDouble("reg", 0.01, 0.0, 1e6, &p->reg));
+  RECD_RETURN_IF_ERROR(spec.GetDouble("alpha", 10.0, 0.0, 1e6, &p->alpha));
+  RECD_RETURN_IF_ERROR(spec.GetInt("cg_steps", 3, 1, 100, &p->cg_steps));
+  RECD_RETURN_IF_ERROR(spec.GetInt("seed", 42, 0, 1 << 30, &seed));
+  p->seed = static_cast<uint32_t>(seed);
+  return spec.CheckAllUsed();
+}
+
+std::string AlsSpec(const AlsParams& p) {
+  char canonical[160];
+  std::snprintf(canonical, sizeof(canonical), "als(factors=%d,iters=%d,reg=%g,alpha=%g,cg_steps=%d,seed=%u)",
+                p.factors, p.iters, p.reg, p.alpha, p.cg_steps, p.seed);
+  return canonical;
+}
+
 }  // namespace
+
+Result<std::unique_ptr<Recommender>> LoadAls(ModelSpec& spec, const SnapshotReader& reader) {
+  AlsParams p;
+  Status st = ParseAls(spec, &p);
+  if (!st.ok()) return Status::Corruption("model snapshot: " + st.message());
+  std::vector<uint64_t> dims;
+  std::vector<float> values;
+  RECD_RETURN_IF_ERROR(reader.Array("DIMS", &dims));
+  RECD_RETURN_IF_ERROR(reader.Array("ITEM", &values));
+  if (dims.size() != 2 || dims[1] != static_cast<uint64_t>(p.factors) || dims[0] > (1u << 28) ||
+      values.size() != dims[0] * dims[1]) {
+    return Status::Corruption("model snapshot: als item factors have the wrong size");
+  }
+  Factors items = Eigen::Map<const Factors>(values.data(), static_cast<Eigen::Index>(dims[0]), p.factors);
+  return std::unique_ptr<Recommender>(new AlsRecommender(std::move(items), p, AlsSpec(p)));
+}
 
 Result<std::unique_ptr<Recommender>> TrainAls(ModelSpec& spec, const TrainingData& data) {
   AlsParams p;
-  int seed = 42;
-  RECD_RETURN_IF_ERROR(spec.GetInt("factors", 64, 1, 1024, &p.factors));
-  RECD_RETURN_IF_ERROR(spec.GetInt("iters", 15, 1, 1000, &p.iters));
-  RECD_RETURN_IF_ERROR(spec.GetDouble("reg", 0.01, 0.0, 1e6, &p.reg));
-  RECD_RETURN_IF_ERROR(spec.GetDouble("alpha", 10.0, 0.0, 1e6, &p.alpha));
-  RECD_RETURN_IF_ERROR(spec.GetInt("cg_steps", 3, 1, 100, &p.cg_steps));
-  RECD_RETURN_IF_ERROR(spec.GetInt("seed", 42, 0, 1 << 30, &seed));
-  RECD_RETURN_IF_ERROR(spec.CheckAllUsed());
-  p.seed = static_cast<uint32_t>(seed);
+  RECD_RETURN_IF_ERROR(ParseAls(spec, &p));
   const InteractionMatrix& users = data.matrix;
   const InteractionMatrix items = users.Transposed();
   std::mt19937 rng(p.seed);
@@ -137,10 +171,7 @@ Result<std::unique_ptr<Recommender>> TrainAls(ModelSpec& spec, const TrainingDat
     Sweep(users, y, p, &x);
     Sweep(items, x, p, &y);
   }
-  char canonical[160];
-  std::snprintf(canonical, sizeof(canonical), "als(factors=%d,iters=%d,reg=%g,alpha=%g,cg_steps=%d,seed=%d)",
-                p.factors, p.iters, p.reg, p.alpha, p.cg_steps, seed);
-  return std::unique_ptr<Recommender>(new AlsRecommender(std::move(y), p, canonical));
+  return std::unique_ptr<Recommender>(new AlsRecommender(std::move(y), p, AlsSpec(p)));
 }
 
 }  // namespace recd

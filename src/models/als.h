@@ -22,10 +22,12 @@
 #include <memory>
 
 #include "models/model.h"
+#include "models/snapshot_io.h"
 #include "models/spec.h"
 
 namespace recd {
 
 Result<std::unique_ptr<Recommender>> TrainAls(ModelSpec& spec, const TrainingData& data);
+Result<std::unique_ptr<Recommender>> LoadAls(ModelSpec& spec, const SnapshotReader& reader);
 
 }  // namespace recd

@@ -13,6 +13,7 @@
 
 #include "core/ids.h"
 #include "core/top_k.h"
+#include "models/snapshot_io.h"
 
 namespace recd {
 
@@ -28,6 +29,9 @@ class DenseItemItem {
                             const std::function<bool(ItemIdx)>& keep) const;
 
   const Matrix& weights() const { return w_; }
+  // Sections "DIMS" (u64 n) and "WGHT" (n² floats, row-major).
+  void Save(SnapshotWriter* w) const;
+  static Result<DenseItemItem> Load(const SnapshotReader& r);
   size_t num_items() const { return static_cast<size_t>(w_.rows()); }
 
  private:

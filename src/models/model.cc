@@ -7,6 +7,7 @@
 #include "models/ease.h"
 #include "models/item_knn.h"
 #include "models/sar.h"
+#include "models/snapshot_io.h"
 #include "models/spec.h"
 
 namespace recd {
@@ -17,6 +18,7 @@ namespace {
 // matrix, events for a count matrix. The floor every model must beat. Ties: smaller index first.
 class PopularityRecommender : public Recommender {
  public:
+  explicit PopularityRecommender(std::vector<Scored> ranked) : ranked_(std::move(ranked)) {}
   explicit PopularityRecommender(const InteractionMatrix& m) {
     std::vector<double> count(m.num_cols, 0.0);
     for (uint64_t k = 0; k < m.nnz(); ++k) count[m.cols[k]] += m.values[k];
@@ -34,6 +36,28 @@ class PopularityRecommender : public Recommender {
       if (keep(s.idx)) out.push_back(s);
     }
     return out;
+  }
+  std::string Save() const override {
+    std::vector<uint32_t> items;
+    std::vector<double> scores;
+    for (const Scored& s : ranked_) {
+      items.push_back(s.idx);
+      scores.push_back(s.score);
+    }
+    SnapshotWriter w(Spec());
+    w.Array<uint32_t>("ITEM", items);
+    w.Array<double>("SCOR", scores);
+    return w.Finish();
+  }
+  static Result<std::unique_ptr<Recommender>> Load(const SnapshotReader& r) {
+    std::vector<uint32_t> items;
+    std::vector<double> scores;
+    RECD_RETURN_IF_ERROR(r.Array("ITEM", &items));
+    RECD_RETURN_IF_ERROR(r.Array("SCOR", &scores));
+    if (items.size() != scores.size()) return Status::Corruption("model snapshot: popularity sections differ in length");
+    std::vector<Scored> ranked;
+    for (size_t k = 0; k < items.size(); ++k) ranked.push_back({items[k], scores[k]});
+    return std::unique_ptr<Recommender>(new PopularityRecommender(std::move(ranked)));
   }
 
  private:
@@ -63,10 +87,54 @@ class ItemKnnRecommender : public Recommender {
     for (const KnnCandidate& c : model_.Score(affinity, n, keep)) out.push_back({c.item, c.score});
     return out;
   }
+  std::string Save() const override {
+    SnapshotWriter w(Spec());
+    w.Array<uint64_t>("OFFS", model_.offsets());
+    w.Array<Neighbor>("NBRS", model_.neighbors());
+    return w.Finish();
+  }
+  static Result<std::unique_ptr<Recommender>> Load(const ItemKnnParams& params, const SnapshotReader& r) {
+    std::vector<uint64_t> offsets;
+    std::vector<Neighbor> neighbors;
+    RECD_RETURN_IF_ERROR(r.Array("OFFS", &offsets));
+    RECD_RETURN_IF_ERROR(r.Array("NBRS", &neighbors));
+    for (size_t i = 0; i + 1 < offsets.size(); ++i) {
+      if (offsets[i] > offsets[i + 1]) return Status::Corruption("model snapshot: itemknn offsets decrease");
+    }
+    if (offsets.empty() || offsets.back() != neighbors.size() || offsets.front() != 0) {
+      return Status::Corruption("model snapshot: itemknn offsets do not match the neighbours");
+    }
+    for (const Neighbor& nb : neighbors) {
+      if (size_t{nb.item} + 1 >= offsets.size()) return Status::Corruption("model snapshot: itemknn neighbour out of range");
+    }
+    return std::unique_ptr<Recommender>(
+        new ItemKnnRecommender(ItemKnnModel::FromTable(params, std::move(offsets), std::move(neighbors))));
+  }
 
  private:
   ItemKnnModel model_;
 };
+
+Status ParseItemKnn(ModelSpec& spec, ItemKnnParams* params) {
+  std::string sim, weighting;
+  RECD_RETURN_IF_ERROR(spec.GetInt("k", 200, 1, 1 << 20, &params->k));
+  RECD_RETURN_IF_ERROR(spec.GetDouble("shrink", 0.0, 0.0, 1e9, &params->shrink));
+  RECD_RETURN_IF_ERROR(spec.GetDouble("alpha", 0.5, 0.0, 1.0, &params->alpha));
+  RECD_RETURN_IF_ERROR(spec.GetString("sim", "cosine", &sim));
+  RECD_RETURN_IF_ERROR(spec.GetString("weighting", "none", &weighting));
+  static const std::pair<const char*, KnnSimilarity> kSims[] = {
+      {"cosine", KnnSimilarity::kCosine}, {"asymmetric", KnnSimilarity::kAsymmetric},
+      {"jaccard", KnnSimilarity::kJaccard}, {"conditional", KnnSimilarity::kConditional}};
+  static const std::pair<const char*, KnnWeighting> kWeightings[] = {
+      {"none", KnnWeighting::kNone}, {"tfidf", KnnWeighting::kTfIdf}, {"bm25", KnnWeighting::kBm25}};
+  auto sim_it = std::find_if(std::begin(kSims), std::end(kSims), [&](const auto& e) { return sim == e.first; });
+  auto w_it = std::find_if(std::begin(kWeightings), std::end(kWeightings), [&](const auto& e) { return weighting == e.first; });
+  if (sim_it == std::end(kSims)) return Status::InvalidArgument("itemknn: sim must be cosine, asymmetric, jaccard or conditional");
+  if (w_it == std::end(kWeightings)) return Status::InvalidArgument("itemknn: weighting must be none, tfidf or bm25");
+  params->sim = sim_it->second;
+  params->weighting = w_it->second;
+  return spec.CheckAllUsed();
+}
 
 }  // namespace
 
@@ -86,28 +154,7 @@ Result<std::unique_ptr<Recommender>> TrainRecommender(const std::string& text, c
   }
   if (spec.name() == "itemknn") {
     ItemKnnParams params;
-    std::string sim, weighting;
-    RECD_RETURN_IF_ERROR(spec.GetInt("k", 200, 1, 1 << 20, &params.k));
-    RECD_RETURN_IF_ERROR(spec.GetDouble("shrink", 0.0, 0.0, 1e9, &params.shrink));
-    RECD_RETURN_IF_ERROR(spec.GetDouble("alpha", 0.5, 0.0, 1.0, &params.alpha));
-    RECD_RETURN_IF_ERROR(spec.GetString("sim", "cosine", &sim));
-    RECD_RETURN_IF_ERROR(spec.GetString("weighting", "none", &weighting));
-    static const std::pair<const char*, KnnSimilarity> kSims[] = {
-        {"cosine", KnnSimilarity::kCosine}, {"asymmetric", KnnSimilarity::kAsymmetric},
-        {"jaccard", KnnSimilarity::kJaccard}, {"conditional", KnnSimilarity::kConditional}};
-    static const std::pair<const char*, KnnWeighting> kWeightings[] = {
-        {"none", KnnWeighting::kNone}, {"tfidf", KnnWeighting::kTfIdf}, {"bm25", KnnWeighting::kBm25}};
-    auto sim_it = std::find_if(std::begin(kSims), std::end(kSims), [&](const auto& e) { return sim == e.first; });
-    auto w_it = std::find_if(std::begin(kWeightings), std::end(kWeightings), [&](const auto& e) { return weighting == e.first; });
-    if (sim_it == std::end(kSims)) {
-      return Status::InvalidArgument("model spec '" + text + "': sim must be cosine, asymmetric, jaccard or conditional");
-    }
-    if (w_it == std::end(kWeightings)) {
-      return Status::InvalidArgument("model spec '" + text + "': weighting must be none, tfidf or bm25");
-    }
-    params.sim = sim_it->second;
-    params.weighting = w_it->second;
-    RECD_RETURN_IF_ERROR(spec.CheckAllUsed());
+    RECD_RETURN_IF_ERROR(ParseItemKnn(spec, &params));
     int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     return std::unique_ptr<Recommender>(new ItemKnnRecommender(ItemKnnModel::Build(m, params, threads)));
   }
@@ -116,6 +163,33 @@ Result<std::unique_ptr<Recommender>> TrainRecommender(const std::string& text, c
   if (spec.name() == "als") return TrainAls(spec, data);
   return Status::InvalidArgument("model spec '" + text + "': unknown model '" + spec.name() +
                                  "' (expected popularity, itemknn, sar, ease or als)");
+}
+
+Result<std::unique_ptr<Recommender>> LoadRecommender(std::string_view bytes) {
+  Result<SnapshotReader> reader = SnapshotReader::Open(bytes);
+  if (!reader.ok()) return reader.status();
+  Result<ModelSpec> parsed = ModelSpec::Parse(reader->spec());
+  if (!parsed.ok()) return Status::Corruption("model snapshot: " + parsed.status().message());
+  ModelSpec& spec = *parsed;
+  Result<std::unique_ptr<Recommender>> model = Status::Corruption("model snapshot: unknown model '" + spec.name() + "'");
+  if (spec.name() == "popularity") {
+    model = PopularityRecommender::Load(*reader);
+  } else if (spec.name() == "itemknn") {
+    ItemKnnParams params;
+    Status st = ParseItemKnn(spec, &params);
+    if (!st.ok()) return Status::Corruption("model snapshot: " + st.message());
+    model = ItemKnnRecommender::Load(params, *reader);
+  } else if (spec.name() == "sar") {
+    model = LoadSar(spec, *reader);
+  } else if (spec.name() == "ease") {
+    model = LoadEase(spec, *reader);
+  } else if (spec.name() == "als") {
+    model = LoadAls(spec, *reader);
+  }
+  if (model.ok() && (*model)->Spec() != reader->spec()) {
+    return Status::Corruption("model snapshot: spec '" + reader->spec() + "' reloads as '" + (*model)->Spec() + "'");
+  }
+  return model;
 }
 
 }  // namespace recd

@@ -41,10 +41,17 @@ class Recommender {
   // accepts, best first. May return fewer than n.
   virtual std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
                                         const std::function<bool(ItemIdx)>& keep) const = 0;
+  // The stored form (models/snapshot_io.h); LoadRecommender gives back a model that answers
+  // exactly as this one does.
+  virtual std::string Save() const = 0;
 };
 
 // Trains the model named by `spec`. InvalidArgument for an unknown model or parameter.
 Result<std::unique_ptr<Recommender>> TrainRecommender(const std::string& spec, const TrainingData& data);
+
+// Reads what Recommender::Save wrote. Corruption (what and where) for damaged bytes, a spec
+// that names no known model, or sections that do not fit together.
+Result<std::unique_ptr<Recommender>> LoadRecommender(std::string_view bytes);
 
 // The names TrainRecommender knows, for help texts and the conformance suite.
 const std::vector<std::string>& RecommenderNames();

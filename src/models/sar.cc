@@ -17,6 +17,13 @@ class SarRecommender : public Recommender {
 
   std::string Spec() const override { return spec_; }
 
+  std::string Save() const override {
+    SnapshotWriter w(spec_);
+    similarity_.Save(&w);
+    w.Array<int64_t>("TREF", std::span<const int64_t>(&reference_ms_, 1));
+    return w.Finish();
+  }
+
   std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
                                 const std::function<bool(ItemIdx)>& keep) const override {
     // Affinity: each event's weight, halved every half-life before the reference time.
@@ -40,19 +47,49 @@ class SarRecommender : public Recommender {
   int64_t reference_ms_;
 };
 
-}  // namespace
-
-Result<std::unique_ptr<Recommender>> TrainSar(ModelSpec& spec, const TrainingData& data) {
+struct SarParams {
   std::string sim;
   double half_life_days = 0;
   int threshold = 1;
-  RECD_RETURN_IF_ERROR(spec.GetString("sim", "jaccard", &sim));
-  RECD_RETURN_IF_ERROR(spec.GetDouble("half_life_days", 30.0, 0.0, 1e6, &half_life_days));
-  RECD_RETURN_IF_ERROR(spec.GetInt("threshold", 1, 1, 1 << 30, &threshold));
-  RECD_RETURN_IF_ERROR(spec.CheckAllUsed());
-  if (sim != "jaccard" && sim != "lift" && sim != "counts") {
-    return Status::InvalidArgument("sar: sim must be jaccard, lift or counts, got '" + sim + "'");
+  std::string Spec() const {
+    char canonical[128];
+    std::snprintf(canonical, sizeof(canonical), "sar(sim=%s,half_life_days=%g,threshold=%d)", sim.c_str(),
+                  half_life_days, threshold);
+    return canonical;
   }
+};
+
+Status ParseSar(ModelSpec& spec, SarParams* p) {
+  RECD_RETURN_IF_ERROR(spec.GetString("sim", "jaccard", &p->sim));
+  RECD_RETURN_IF_ERROR(spec.GetDouble("half_life_days", 30.0, 0.0, 1e6, &p->half_life_days));
+  RECD_RETURN_IF_ERROR(spec.GetInt("threshold", 1, 1, 1 << 30, &p->threshold));
+  RECD_RETURN_IF_ERROR(spec.CheckAllUsed());
+  if (p->sim != "jaccard" && p->sim != "lift" && p->sim != "counts") {
+    return Status::InvalidArgument("sar: sim must be jaccard, lift or counts, got '" + p->sim + "'");
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Recommender>> LoadSar(ModelSpec& spec, const SnapshotReader& reader) {
+  SarParams p;
+  Status st = ParseSar(spec, &p);
+  if (!st.ok()) return Status::Corruption("model snapshot: " + st.message());
+  Result<DenseItemItem> similarity = DenseItemItem::Load(reader);
+  if (!similarity.ok()) return similarity.status();
+  std::vector<int64_t> reference;
+  RECD_RETURN_IF_ERROR(reader.Array("TREF", &reference));
+  if (reference.size() != 1) return Status::Corruption("model snapshot: sar reference time is malformed");
+  return std::unique_ptr<Recommender>(
+      new SarRecommender(std::move(similarity).value(), p.Spec(), p.half_life_days, reference[0]));
+}
+
+Result<std::unique_ptr<Recommender>> TrainSar(ModelSpec& spec, const TrainingData& data) {
+  SarParams p;
+  RECD_RETURN_IF_ERROR(ParseSar(spec, &p));
+  const std::string& sim = p.sim;
+  const int threshold = p.threshold;
   const InteractionMatrix& m = data.matrix;
   const Eigen::Index n = m.num_cols;
   // Binary co-occurrence, accumulated row by row: C += x xᵀ for each shopper.
@@ -76,11 +113,8 @@ Result<std::unique_ptr<Recommender>> TrainSar(ModelSpec& spec, const TrainingDat
       }
     }
   }
-  char canonical[128];
-  std::snprintf(canonical, sizeof(canonical), "sar(sim=%s,half_life_days=%g,threshold=%d)", sim.c_str(),
-                half_life_days, threshold);
   return std::unique_ptr<Recommender>(
-      new SarRecommender(DenseItemItem(std::move(c)), canonical, half_life_days, data.reference_time_ms));
+      new SarRecommender(DenseItemItem(std::move(c)), p.Spec(), p.half_life_days, data.reference_time_ms));
 }
 
 }  // namespace recd

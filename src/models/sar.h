@@ -13,10 +13,12 @@
 #include <memory>
 
 #include "models/model.h"
+#include "models/snapshot_io.h"
 #include "models/spec.h"
 
 namespace recd {
 
 Result<std::unique_ptr<Recommender>> TrainSar(ModelSpec& spec, const TrainingData& data);
+Result<std::unique_ptr<Recommender>> LoadSar(ModelSpec& spec, const SnapshotReader& reader);
 
 }  // namespace recd
