@@ -41,9 +41,15 @@ struct HistoryEvent {
   int64_t timestamp_ms = 0;
 };
 
+struct BlendedModel {
+  std::string spec;  // canonical spec, as trained
+  double weight = 1;
+};
+
 struct ModelInfo {
   uint64_t version = 0;       // 0: no model trained yet
-  std::string spec;           // "itemknn(k=50,sim=cosine,shrink=10)"
+  std::string spec;           // the neighbour table: "itemknn(k=50,sim=cosine,shrink=10)"
+  std::vector<BlendedModel> blend;  // further models whose candidates are blended in
   int64_t built_at_ms = 0;
   uint64_t events_used = 0;   // events in the store when the build started
   uint64_t items = 0;

@@ -51,6 +51,10 @@ struct Options {
   double knn_shrink = 10.0;      // shrinkage of cosine towards 0 for items with few shoppers
   int knn_max_user_items = 500;  // most recent items per shopper used to build the table
   double history_decay = 0.97;   // weight of the i-th most recent history event is decay^i
+  // Models trained beside the neighbour table whose candidates are blended into personalized
+  // lists: "SPEC" or "WEIGHT*SPEC", e.g. "0.5*ease(l2=500)". Each list is normalised by its best
+  // score, weighted and summed with the item-kNN list (weight 1).
+  std::vector<std::string> blend_models;
   int knn_history_items = 30;    // a request scores at most this many of the shopper's items
                                  // (the strongest), bounding its work to this x knn_neighbors
 

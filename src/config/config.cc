@@ -81,7 +81,7 @@ std::vector<ConfigKey> MakeKeys() {
                   [](Options& o, std::string_view v) {
                     std::vector<EventType> types;
                     while (!v.empty()) {
-                      size_t comma = v.find(',');
+                      size_t comma = v.find_first_of(",;");
                       std::string_view name = v.substr(0, comma);
                       while (!name.empty() && std::isspace(static_cast<unsigned char>(name.front()))) name.remove_prefix(1);
                       while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) name.remove_suffix(1);
@@ -115,6 +115,26 @@ std::vector<ConfigKey> MakeKeys() {
       Number("models.itemknn.history_items",
              "a request scores at most this many of the shopper's items, the strongest first",
              &Options::knn_history_items, 1, 100000),
+      {"models.blend",
+       "models blended into personalized lists, \"SPEC\" or \"WEIGHT*SPEC\" (';'-separated in the environment)",
+       [](const Options& o) {
+         std::string s;
+         for (const std::string& m : o.blend_models) s += (s.empty() ? "" : ";") + m;
+         return s;
+       },
+       [](Options& o, std::string_view v) {
+         std::vector<std::string> models;
+         while (!v.empty()) {
+           size_t semi = v.find(';');
+           std::string_view m = v.substr(0, semi);
+           while (!m.empty() && m.front() == ' ') m.remove_prefix(1);
+           while (!m.empty() && m.back() == ' ') m.remove_suffix(1);
+           if (!m.empty()) models.emplace_back(m);
+           v = semi == std::string_view::npos ? std::string_view() : v.substr(semi + 1);
+         }
+         o.blend_models = std::move(models);
+         return Status::OK();
+       }},
       Number("training.retrain_interval_seconds", "scheduled retrain period; 0 disables it",
              &Options::retrain_interval_seconds, 0, 365 * 24 * 3600),
       Number("training.retrain_min_new_events",
@@ -140,7 +160,7 @@ std::string NodeToString(const toml::node& node, bool* ok) {
         *ok = false;
         return "";
       }
-      joined += (joined.empty() ? "" : ",") + *el.value<std::string>();
+      joined += (joined.empty() ? "" : ";") + *el.value<std::string>();
     }
     return joined;
   }
@@ -219,7 +239,8 @@ std::string ConfigReference() {
       "then command-line flags; each later source overrides the earlier. Dotted names are TOML\n"
       "tables: `server.listen` is `listen` in a `[server]` table.\n\n"
       "```toml\n[server]\nlisten = \"127.0.0.1:8080\"\n\n[events.weights]\npurchase = 20\n\n"
-      "[events]\nexclude_types = [\"purchase\", \"dislike\"]\n```\n\n"
+      "[events]\nexclude_types = [\"purchase\", \"dislike\"]\n\n"
+      "[models]\nblend = [\"0.5*ease(l2=500)\", \"als(factors=64,reg=50,alpha=5)\"]\n```\n\n"
       "| key | environment variable | default | meaning |\n|---|---|---|---|\n";
   for (const ConfigKey& key : ConfigKeys()) {
     md += "| `" + key.name + "` | `" + key.EnvName() + "` | `" + key.get(defaults) + "` | " +

@@ -53,6 +53,7 @@ Result<InteractionMatrix> BuildInteractionMatrix(const Store& store, const Event
     if (!decode_status.ok()) return false;
     ++local.events_read;
     local.last_seq = Store::DecodeSeq(key);
+    local.last_time_ms = std::max(local.last_time_ms, e.timestamp_ms);
     if (e.item_idx == kNoIdx) return true;
     max_item = std::max<uint64_t>(max_item, e.item_idx);
     uint64_t row = e.user_idx != kNoIdx ? e.user_idx

@@ -39,6 +39,7 @@ struct InteractionMatrix {
 struct MatrixBuildStats {
   uint64_t events_read = 0;
   uint64_t last_seq = 0;  // the newest event included
+  int64_t last_time_ms = 0;  // the latest event time seen
 };
 
 // Reads the whole events column family. Each row keeps at most `max_row_items` items, the most

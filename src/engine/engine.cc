@@ -19,6 +19,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "catalog/catalog.h"
 #include "core/clock.h"
@@ -327,11 +328,20 @@ class Engine::Impl {
     }
     std::vector<Candidate> picked;
     std::vector<KnnCandidate> knn = model->knn.Score(scored, n, [&](ItemIdx i) { return filter.Keep(i); });
-    for (const KnnCandidate& c : knn) {
+    auto strongest_type = [&](ItemIdx item) {
       auto it = std::find_if(view.affinity.begin(), view.affinity.end(),
-                             [&](const Affinity& a) { return a.item == c.because; });
-      EventType type = view.strongest[it - view.affinity.begin()];
-      picked.push_back({c.item, c.score, Source::kItemKnn, c.because, type});
+                             [&](const Affinity& a) { return a.item == item; });
+      return view.strongest[it - view.affinity.begin()];
+    };
+    for (const KnnCandidate& c : knn) picked.push_back({c.item, c.score, Source::kItemKnn, c.because, strongest_type(c.because)});
+    if (!model->blend.empty() && view.history_size > 0) {
+      // The same history the view was collected from: the user's, else the session's.
+      std::vector<HistoryEntry> entries = online_.History(user.value_or(kNoIdx), kNoIdx);
+      if (entries.empty() && session) entries = online_.History(kNoIdx, *session);
+      picked = Blend(*model, entries, scored, n, filter, std::move(picked));
+      for (Candidate& c : picked) {
+        if (c.because != kNoIdx) c.because_type = strongest_type(c.because);
+      }
     }
     BackfillPopular(n, filter, &picked);
     return Present(picked, req.category);
@@ -602,6 +612,52 @@ class Engine::Impl {
   }
 
   // ---- helpers of the read path; REQUIRES: state_mu_ held (shared) ----
+
+  // Blends the item-kNN list with each blended model's list: every list is divided by its best
+  // score, weighted (item-kNN: 1) and summed. An item keeps the cause item-kNN gave it, or
+  // else the history item whose neighbour list holds it most strongly.
+  std::vector<Candidate> Blend(const ModelSnapshot& model, const std::vector<HistoryEntry>& entries,
+                               std::span<const Affinity> affinity, size_t n, const RequestFilter& filter,
+                               std::vector<Candidate> knn) const {
+    std::vector<UserEvent> history;
+    for (const HistoryEntry& h : entries) history.push_back({h.item, h.strength, h.timestamp_ms});
+    std::unordered_map<ItemIdx, Candidate> merged;
+    auto add = [&](ItemIdx item, double normalized, const Candidate* from_knn) {
+      auto [it, inserted] = merged.try_emplace(item, Candidate{item, 0.0, Source::kBlend});
+      it->second.score += normalized;
+      if (from_knn) {
+        it->second.because = from_knn->because;
+      }
+    };
+    if (!knn.empty() && knn[0].score > 0) {
+      for (const Candidate& c : knn) add(c.item, c.score / knn[0].score, &c);
+    }
+    const std::function<bool(ItemIdx)> keep = [&](ItemIdx i) { return filter.Keep(i); };
+    for (const ModelSnapshot::Blended& b : model.blend) {
+      std::vector<Scored> list = b.model->Recommend(history, n, keep);
+      if (list.empty() || list[0].score <= 0) continue;
+      for (const Scored& s : list) add(s.idx, b.weight * s.score / list[0].score, nullptr);
+    }
+    std::vector<Candidate> out;
+    for (auto& [item, c] : merged) out.push_back(c);
+    std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
+      return a.score > b.score || (a.score == b.score && a.item < b.item);
+    });
+    if (out.size() > n) out.resize(n);
+    for (Candidate& c : out) {
+      if (c.because != kNoIdx) continue;
+      float best = 0;
+      for (const Affinity& a : affinity) {
+        for (const Neighbor& nb : model.knn.Neighbors(a.item)) {
+          if (nb.item == c.item && a.weight * nb.similarity > best) {
+            best = a.weight * nb.similarity;
+            c.because = a.item;
+          }
+        }
+      }
+    }
+    return out;
+  }
 
   // Restricts `filter` to `category`; false when the category has no items at all.
   bool ApplyCategory(const std::string& category, RequestFilter* filter) const {

@@ -258,6 +258,46 @@ TEST_F(EngineTest, HistoryIsNewestFirstAndBounded) {
   EXPECT_EQ((*history)[2].item_key, "k2");
 }
 
+TEST_F(EngineTest, BlendedModelsJoinTheListAndSurviveARestart) {
+  Options options = TestOptions(dir_.path());
+  options.blend_models = {"0.5*ease(l2=1)", "sar"};
+  engine_.reset();
+  engine_ = OpenOrDie(options);
+  ASSERT_TRUE(engine_->Retrain(true).ok());
+  ModelInfo info = engine_->CurrentModel();
+  ASSERT_EQ(info.blend.size(), 2u);
+  EXPECT_EQ(info.blend[0].spec, "ease(l2=1)");
+  EXPECT_EQ(info.blend[0].weight, 0.5);
+  EXPECT_EQ(info.blend[1].spec, "sar(sim=jaccard,half_life_days=30,threshold=1)");
+  ASSERT_TRUE(engine_->Ingest({MakeEvent("b", "s1", EventType::kView)})[0].ok());
+  auto list = For("b", 3);
+  ASSERT_FALSE(list.empty());
+  EXPECT_EQ(list[0].item_key, "s2");
+  EXPECT_EQ(list[0].source, "blend");
+  EXPECT_EQ(list[0].reason, "because you viewed Title s1");
+  // The stored snapshot brings the blended models back as they were.
+  engine_.reset();
+  engine_ = OpenOrDie(options);
+  EXPECT_EQ(engine_->CurrentModel().version, info.version);
+  ASSERT_EQ(engine_->CurrentModel().blend.size(), 2u);
+  auto again = For("b", 3);
+  ASSERT_EQ(again.size(), list.size());
+  for (size_t i = 0; i < list.size(); ++i) EXPECT_EQ(again[i].item_key, list[i].item_key);
+}
+
+TEST_F(EngineTest, ABadBlendSpecFailsTheRetrainAndKeepsServing) {
+  Options options = TestOptions(dir_.path());
+  options.blend_models = {"ease(lambda=3)"};
+  engine_.reset();
+  engine_ = OpenOrDie(options);  // the stored snapshot is served at once
+  const uint64_t version = engine_->CurrentModel().version;
+  Status st = engine_->Retrain(true);
+  EXPECT_TRUE(st.IsInvalidArgument()) << st.ToString();
+  EXPECT_NE(st.message().find("unknown parameter 'lambda'"), std::string::npos) << st.message();
+  EXPECT_EQ(engine_->CurrentModel().version, version);
+  EXPECT_FALSE(For("u0").empty());
+}
+
 TEST(EngineConcurrency, ConcurrentWritersAreGroupCommittedWithoutLoss) {
   TempDir dir;
   auto engine = OpenOrDie(TestOptions(dir.path()));

@@ -7,6 +7,7 @@ namespace recd {
 std::string_view SourceName(Source source) {
   switch (source) {
     case Source::kItemKnn: return "itemknn";
+    case Source::kBlend: return "blend";
     case Source::kPopularity: return "popularity";
     case Source::kTrending: return "trending";
   }
@@ -42,6 +43,8 @@ std::string Explain(const Candidate& c, const Catalog& catalog, std::string_view
   switch (c.source) {
     case Source::kItemKnn:
       return BecauseYou(c.because_type, because_name);
+    case Source::kBlend:
+      return c.because == kNoIdx ? "picked for you" : BecauseYou(c.because_type, because_name);
     case Source::kTrending:
       return "trending now";
     case Source::kPopularity: {

@@ -446,6 +446,22 @@ std::string ModelBody(const ModelInfo& m, const EngineStats& s) {
   Key(w, "train_ms");
   w.Int64(m.train_ms);
   w.EndObject();
+  for (const BlendedModel& b : m.blend) {
+    w.StartObject();
+    Key(w, "name");
+    Str(w, b.spec.substr(0, b.spec.find('(')));
+    Key(w, "spec");
+    Str(w, b.spec);
+    Key(w, "weight");
+    w.Double(b.weight);
+    Key(w, "version");
+    w.Uint64(m.version);
+    Key(w, "built_at_ms");
+    w.Int64(m.built_at_ms);
+    Key(w, "events_used");
+    w.Uint64(m.events_used);
+    w.EndObject();
+  }
   w.EndArray();
   Key(w, "events_total");
   w.Uint64(s.events_total);
