@@ -10,6 +10,7 @@
 //   ingest/http     POST /v1/events: single events from 32 connections (group commit), and JSON
 //                   arrays of 100 and 1000 events from 4 connections
 //   recommend       Engine::Recommend on the demo shop, one thread: p50/p99/p999 and req/s
+//   swap            the same at rest and while snapshots are rebuilt and swapped back to back
 //   http            GET /v1/users/{u}/recommendations vs a hello-world handler (2 KB body)
 #include <sys/utsname.h>
 
@@ -219,6 +220,42 @@ void BenchRecommend(Engine& engine, double seconds) {
   rows.push_back(r);
 }
 
+// Recommendation latency while the trainer rebuilds and swaps the snapshot again and again,
+// next to the same loop at rest: serving must not pause for training.
+void BenchDuringRetrain(Engine& engine, double seconds) {
+  auto measure = [&](const std::string& name) {
+    std::mt19937_64 rng(5);
+    std::vector<double> lat;
+    const int64_t start = MonotonicMicros();
+    while (MonotonicMicros() - start < seconds * 1e6) {
+      RecommendRequest req;
+      req.user_key = fmt::format("u-{:04d}", rng() % 1500);
+      const int64_t t0 = MonotonicMicros();
+      (void)engine.Recommend(req);
+      lat.push_back(MonotonicMicros() - t0);
+    }
+    Row r = Summarize(name, lat, static_cast<double>(lat.size()), (MonotonicMicros() - start) / 1e6, "req/s");
+    return r;
+  };
+  Row rest = measure("recommend/engine at rest");
+  std::atomic<bool> stop{false};
+  std::atomic<int> swaps{0};
+  std::thread trainer([&] {
+    while (!stop) {
+      if (engine.Retrain(/*wait=*/true).ok()) ++swaps;
+    }
+  });
+  Row busy = measure("recommend/engine during retrains");
+  stop = true;
+  trainer.join();
+  busy.note = fmt::format("{} snapshots built and swapped meanwhile; p99 {:.2f}x at rest", swaps.load(),
+                          busy.p99_us / std::max(1.0, rest.p99_us));
+  Print(rest);
+  Print(busy);
+  rows.push_back(rest);
+  rows.push_back(busy);
+}
+
 void BenchHttpRecommend(Engine& engine, double seconds) {
   Api api;
   api.SetEngine(&engine);
@@ -300,7 +337,7 @@ int main(int argc, char** argv) {
   using namespace recd;
   double seconds = 3;
   std::string out = "bench/results/recd_bench.json";
-  std::string only;  // run one phase: train, ingest, http-ingest, recommend, http
+  std::string only;  // run one phase: train, ingest, http-ingest, recommend, swap, http
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--seconds") seconds = std::stod(argv[i + 1]);
@@ -328,6 +365,7 @@ int main(int argc, char** argv) {
   std::printf("\ndemo shop: %llu items, %llu events, model %s\n\n", static_cast<unsigned long long>(stats.items),
               static_cast<unsigned long long>(stats.events), engine->CurrentModel().spec.c_str());
   if (run("recommend")) BenchRecommend(*engine, seconds);
+  if (run("swap")) BenchDuringRetrain(*engine, seconds);
   if (run("http")) BenchHttpRecommend(*engine, 2 * seconds);
 
   std::ofstream json(out);

@@ -15,7 +15,7 @@ using Vec = Eigen::VectorXf;
 
 struct AlsParams {
   int factors = 64, iters = 15, cg_steps = 3;
-  double reg = 0.01, alpha = 10.0;
+  double reg = 50.0, alpha = 5.0;
   uint32_t seed = 42;
 };
 
@@ -104,7 +104,9 @@ class AlsRecommender : public Recommender {
       i = j;
     }
     if (!any) return {};
-    const Vec x = a.llt().solve(b);
+    Eigen::LLT<Eigen::MatrixXf> llt(a);
+    if (llt.info() != Eigen::Success) return {};
+    const Vec x = llt.solve(b);
     const Vec scores = items_ * x;
     TopK top(n);
     for (ItemIdx i = 0; i < scores.size(); ++i) {
@@ -124,8 +126,8 @@ Status ParseAls(ModelSpec& spec, AlsParams* p) {
   int seed = 42;
   RECD_RETURN_IF_ERROR(spec.GetInt("factors", 64, 1, 1024, &p->factors));
   RECD_RETURN_IF_ERROR(spec.GetInt("iters", 15, 1, 1000, &p->iters));
-  RECD_RETURN_IF_ERROR(spec.GetDouble("reg", 0.01, 0.0, 1e6, &p->reg));
-  RECD_RETURN_IF_ERROR(spec.GetDouble("alpha", 10.0, 0.0, 1e6, &p->alpha));
+  RECD_RETURN_IF_ERROR(spec.GetDouble("reg", 50.0, 1e-6, 1e6, &p->reg));
+  RECD_RETURN_IF_ERROR(spec.GetDouble("alpha", 5.0, 0.0, 1e6, &p->alpha));
   RECD_RETURN_IF_ERROR(spec.GetInt("cg_steps", 3, 1, 100, &p->cg_steps));
   RECD_RETURN_IF_ERROR(spec.GetInt("seed", 42, 0, 1 << 30, &seed));
   p->seed = static_cast<uint32_t>(seed);

@@ -76,8 +76,9 @@ Result<std::unique_ptr<Recommender>> TrainEase(ModelSpec& spec, const TrainingDa
     }
   }
   g.diagonal().array() += l2;
-  // G is symmetric positive definite: its inverse by Cholesky.
-  Eigen::LLT<Eigen::MatrixXd> llt(g);
+  // G is symmetric positive definite: its inverse by Cholesky, factorised in place (peak memory
+  // two n x n doubles and the n x n float result).
+  Eigen::LLT<Eigen::Ref<Eigen::MatrixXd>> llt(g);
   if (llt.info() != Eigen::Success) return Status::Internal("ease: the Gram matrix is not positive definite");
   const Eigen::MatrixXd p = llt.solve(Eigen::MatrixXd::Identity(n, n));
   DenseItemItem::Matrix b(n, n);

@@ -12,7 +12,7 @@
 //   jaccard      c_ij / (c_i + c_j - c_ij + shrink)
 //   conditional  c_ij / (c_i · c_j^alpha + shrink)     (P(j | i) damped by j's popularity)
 //
-// Parameters (spec string "itemknn(k=50,sim=cosine,shrink=10,alpha=0.5,weighting=none)"):
+// Parameters (spec string "itemknn(k=200,sim=cosine,shrink=0,alpha=0.5,weighting=none)"):
 //   k          neighbours kept per item at build time; bounds the work of every request.
 //   sim        one of the similarities above.
 //   shrink     pulls the similarity of rarely seen pairs towards 0 (a pair seen by one shopper
@@ -40,9 +40,11 @@ namespace recd {
 enum class KnnSimilarity { kCosine, kAsymmetric, kJaccard, kConditional };
 enum class KnnWeighting { kNone, kTfIdf, kBm25 };
 
+// Defaults are the spec's (itemknn = itemknn(k=200,sim=cosine,shrink=0)); the serving engine sets
+// its own from models.itemknn.* in the configuration.
 struct ItemKnnParams {
-  int k = 50;
-  double shrink = 10.0;
+  int k = 200;
+  double shrink = 0.0;
   KnnSimilarity sim = KnnSimilarity::kCosine;
   double alpha = 0.5;
   KnnWeighting weighting = KnnWeighting::kNone;

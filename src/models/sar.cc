@@ -26,12 +26,16 @@ class SarRecommender : public Recommender {
 
   std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
                                 const std::function<bool(ItemIdx)>& keep) const override {
-    // Affinity: each event's weight, halved every half-life before the reference time.
+    // Affinity: each event's weight, halved every half-life before the reference time. Ages are
+    // measured from the shopper's newest event instead: that scales the whole vector by one
+    // constant (the ranking is the same) and keeps old histories from underflowing to zero.
+    int64_t newest = 0;
+    for (const UserEvent& e : history) newest = std::max(newest, e.timestamp_ms);
     std::unordered_map<ItemIdx, float> affinity;
     for (const UserEvent& e : history) {
       double decay = 1.0;
       if (half_life_days_ > 0) {
-        const double age_days = static_cast<double>(reference_ms_ - e.timestamp_ms) / 86400000.0;
+        const double age_days = static_cast<double>(newest - e.timestamp_ms) / 86400000.0;
         decay = std::exp2(-age_days / half_life_days_);
       }
       affinity[e.item] += static_cast<float>(e.weight * decay);
