@@ -81,6 +81,9 @@ section "ML-100k, holdout per item" "Same split as their benchmark notebook (fil
 section "ML-100k, leave-last-out, replayed through the engine too" "" \
   --dataset ml-100k --protocol leave-last-out --k 10,20 \
   --model popularity --model 'itemknn(k=200)' --model sar --model 'ease(l2=500)' --model "$ALS_TUNED" --replay
+section "ML-100k, leave-last-out, the serving engine with blended models" "The engine row serves item-kNN blended with EASE and half-weighted ALS (\`models.blend\`), replayed event by event." \
+  --dataset ml-100k --protocol leave-last-out --k 10,20 --model popularity --replay \
+  --set 'models.blend=ease(l2=500);0.5*als'
 section "ML-100k, strong generalization (20% of users held out, 80/20 fold-in)" "" \
   --dataset ml-100k --protocol strong --k 10,20 --model popularity --model 'itemknn(k=200)' --model 'ease(l2=500)' --model "$ALS_TUNED"
 section "ml-latest-small, temporal (latest 20%), replayed through the engine" "" \

@@ -80,7 +80,13 @@ class ReplayEngine {
   Engine& engine() { return *engine_; }
 
   void Describe(ModelResult* result) const {
-    result->spec = "engine:" + engine_->CurrentModel().spec;
+    const ModelInfo info = engine_->CurrentModel();
+    result->spec = "engine:" + info.spec;
+    for (const BlendedModel& b : info.blend) {
+      char weight[32];
+      std::snprintf(weight, sizeof(weight), "%g*", b.weight);
+      result->spec += "+" + std::string(b.weight == 1 ? "" : weight) + b.spec;
+    }
     result->train_seconds = engine_->CurrentModel().train_ms / 1000.0;
   }
 
