@@ -15,7 +15,7 @@ namespace {
 // A small, fast spec of every registered model; the suite fails if a model is missing here.
 const std::vector<std::string>& Specs() {
   static const std::vector<std::string> specs = {
-      "popularity", "itemknn(k=10)", "sar(half_life_days=0)", "ease(l2=1)",
+      "popularity", "itemknn(k=10)", "userknn(k=5)", "sar(half_life_days=0)", "ease(l2=1)",
       "als(factors=8,iters=10,reg=0.1,alpha=10)"};
   return specs;
 }

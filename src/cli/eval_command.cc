@@ -59,11 +59,16 @@ std::string Num(double v) {
   return buf;
 }
 
+// Every --model, lists expanded ("userknn(k=[20,50])" is two models).
 Status EvaluateAll(const EvalFlags& f, EvalReport* report, const auto& evaluator) {
-  for (const std::string& spec : f.models) {
-    Result<ModelResult> result = evaluator.Evaluate(spec);
-    if (!result.ok()) return result.status();
-    report->models.push_back(std::move(result).value());
+  for (const std::string& entry : f.models) {
+    Result<std::vector<std::string>> specs = ExpandSpecGrid(entry);
+    if (!specs.ok()) return specs.status();
+    for (const std::string& spec : *specs) {
+      Result<ModelResult> result = evaluator.Evaluate(spec);
+      if (!result.ok()) return result.status();
+      report->models.push_back(std::move(result).value());
+    }
   }
   return Status::OK();
 }

@@ -9,6 +9,7 @@
 #include "models/sar.h"
 #include "models/snapshot_io.h"
 #include "models/spec.h"
+#include "models/user_knn.h"
 
 namespace recd {
 
@@ -139,7 +140,7 @@ Status ParseItemKnn(ModelSpec& spec, ItemKnnParams* params) {
 }  // namespace
 
 const std::vector<std::string>& RecommenderNames() {
-  static const std::vector<std::string> names = {"popularity", "itemknn", "sar", "ease", "als"};
+  static const std::vector<std::string> names = {"popularity", "itemknn", "userknn", "sar", "ease", "als"};
   return names;
 }
 
@@ -158,11 +159,12 @@ Result<std::unique_ptr<Recommender>> TrainRecommender(const std::string& text, c
     int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     return std::unique_ptr<Recommender>(new ItemKnnRecommender(ItemKnnModel::Build(m, params, threads)));
   }
+  if (spec.name() == "userknn") return TrainUserKnn(spec, data);
   if (spec.name() == "sar") return TrainSar(spec, data);
   if (spec.name() == "ease") return TrainEase(spec, data);
   if (spec.name() == "als") return TrainAls(spec, data);
   return Status::InvalidArgument("model spec '" + text + "': unknown model '" + spec.name() +
-                                 "' (expected popularity, itemknn, sar, ease or als)");
+                                 "' (expected popularity, itemknn, userknn, sar, ease or als)");
 }
 
 Result<std::unique_ptr<Recommender>> LoadRecommender(std::string_view bytes) {
@@ -179,6 +181,8 @@ Result<std::unique_ptr<Recommender>> LoadRecommender(std::string_view bytes) {
     Status st = ParseItemKnn(spec, &params);
     if (!st.ok()) return Status::Corruption("model snapshot: " + st.message());
     model = ItemKnnRecommender::Load(params, *reader);
+  } else if (spec.name() == "userknn") {
+    model = LoadUserKnn(spec, *reader);
   } else if (spec.name() == "sar") {
     model = LoadSar(spec, *reader);
   } else if (spec.name() == "ease") {
