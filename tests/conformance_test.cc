@@ -16,7 +16,7 @@ namespace {
 const std::vector<std::string>& Specs() {
   static const std::vector<std::string> specs = {
       "popularity", "itemknn(k=10)", "userknn(k=5)", "sar(half_life_days=0)", "ease(l2=1)",
-      "als(factors=8,iters=10,reg=0.1,alpha=10)"};
+      "als(factors=8,iters=10,reg=0.1,alpha=10)", "bpr(factors=8,epochs=200,lr=0.1,reg=0.001)"};
   return specs;
 }
 

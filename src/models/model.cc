@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "models/als.h"
+#include "models/bpr.h"
 #include "models/ease.h"
 #include "models/item_knn.h"
 #include "models/sar.h"
@@ -140,7 +141,7 @@ Status ParseItemKnn(ModelSpec& spec, ItemKnnParams* params) {
 }  // namespace
 
 const std::vector<std::string>& RecommenderNames() {
-  static const std::vector<std::string> names = {"popularity", "itemknn", "userknn", "sar", "ease", "als"};
+  static const std::vector<std::string> names = {"popularity", "itemknn", "userknn", "sar", "ease", "als", "bpr"};
   return names;
 }
 
@@ -163,8 +164,9 @@ Result<std::unique_ptr<Recommender>> TrainRecommender(const std::string& text, c
   if (spec.name() == "sar") return TrainSar(spec, data);
   if (spec.name() == "ease") return TrainEase(spec, data);
   if (spec.name() == "als") return TrainAls(spec, data);
+  if (spec.name() == "bpr") return TrainBpr(spec, data);
   return Status::InvalidArgument("model spec '" + text + "': unknown model '" + spec.name() +
-                                 "' (expected popularity, itemknn, userknn, sar, ease or als)");
+                                 "' (expected popularity, itemknn, userknn, sar, ease, als or bpr)");
 }
 
 Result<std::unique_ptr<Recommender>> LoadRecommender(std::string_view bytes) {
@@ -189,6 +191,8 @@ Result<std::unique_ptr<Recommender>> LoadRecommender(std::string_view bytes) {
     model = LoadEase(spec, *reader);
   } else if (spec.name() == "als") {
     model = LoadAls(spec, *reader);
+  } else if (spec.name() == "bpr") {
+    model = LoadBpr(spec, *reader);
   }
   if (model.ok() && (*model)->Spec() != reader->spec()) {
     return Status::Corruption("model snapshot: spec '" + reader->spec() + "' reloads as '" + (*model)->Spec() + "'");
