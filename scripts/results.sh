@@ -38,6 +38,8 @@ section() {  # section TITLE NOTE ARGS...
 # Tuned with: recd tune --dataset ml-100k --model 'als(factors=[64,128,200],reg=[30,50,80],alpha=[5,10,20],iters=20)' --k 10 --metric ndcg@10
 ALS_TUNE="recd tune --dataset ml-100k --model 'als(factors=[64,128,200],reg=[30,50,80],alpha=[5,10,20],iters=20)' --k 10 --metric ndcg@10"
 ALS_TUNED='als(factors=200,iters=20,reg=50,alpha=5)'
+# Tuned with: recd tune --dataset ml-100k --model 'bpr(factors=64,epochs=[60,120],lr=0.05,reg=[0.005,0.01,0.02])' --k 10 --metric ndcg@10
+BPR_TUNED='bpr(factors=64,epochs=120,lr=0.05,reg=0.02)'
 
 cat > "$OUT" <<'HEAD'
 # Results
@@ -73,25 +75,25 @@ pessimistic ties.
 HEAD
 
 ML100K_MODELS=(--model popularity --model 'itemknn(k=2000)' --model 'itemknn(k=200,weighting=bm25)'
-  --model sar --model 'ease(l2=500)' --model "$ALS_TUNED")
-section "ML-100k, holdout per user (Microsoft Recommenders protocol)" "Same split as their SAR row (filter_by=\"user\"). \`$ALS_TUNED\` was chosen by \`$ALS_TUNE\` on a validation split of the training part; EASE's λ = 500 is the reference's value." \
+  --model 'userknn(k=100)' --model sar --model 'ease(l2=500)' --model "$BPR_TUNED" --model "$ALS_TUNED")
+section "ML-100k, holdout per user (Microsoft Recommenders protocol)" "Same split as their SAR row (filter_by=\"user\"). \`$ALS_TUNED\` and \`$BPR_TUNED\` were chosen by \`recd tune\` on a validation split of the training part (commands in scripts/results.sh); EASE's λ = 500 is the reference's value." \
   --dataset ml-100k --protocol holdout --ratio 0.75 --seed 42 --k 10 "${ML100K_MODELS[@]}"
 section "ML-100k, holdout per item" "Same split as their benchmark notebook (filter_by=\"item\"): the popularity, item-kNN, SAR-per-item, EASE and BPR/BiVAE reference rows." \
   --dataset ml-100k --protocol holdout --split-by item --k 10 "${ML100K_MODELS[@]}"
 section "ML-100k, leave-last-out, replayed through the engine too" "" \
   --dataset ml-100k --protocol leave-last-out --k 10,20 \
-  --model popularity --model 'itemknn(k=200)' --model sar --model 'ease(l2=500)' --model "$ALS_TUNED" --replay
+  --model popularity --model 'itemknn(k=200)' --model sar --model 'userknn(k=100)' --model 'ease(l2=500)' --model "$BPR_TUNED" --model "$ALS_TUNED" --replay
 section "ML-100k, leave-last-out, the serving engine with blended models" "The engine row serves item-kNN blended with EASE and half-weighted ALS (\`models.blend\`), replayed event by event." \
   --dataset ml-100k --protocol leave-last-out --k 10,20 --model popularity --replay \
   --set 'models.blend=ease(l2=500);0.5*als'
 section "ML-100k, strong generalization (20% of users held out, 80/20 fold-in)" "" \
-  --dataset ml-100k --protocol strong --k 10,20 --model popularity --model 'itemknn(k=200)' --model 'ease(l2=500)' --model "$ALS_TUNED"
+  --dataset ml-100k --protocol strong --k 10,20 --model popularity --model 'itemknn(k=200)' --model 'userknn(k=100)' --model 'ease(l2=500)' --model "$BPR_TUNED" --model "$ALS_TUNED"
 section "ml-latest-small, temporal (latest 20%), replayed through the engine" "" \
   --dataset ml-latest-small --protocol temporal --test-fraction 0.2 --k 10,20 \
-  --model popularity --model 'itemknn(k=200)' --model sar --model 'ease(l2=500)' --model "$ALS_TUNED" --replay
+  --model popularity --model 'itemknn(k=200)' --model sar --model 'userknn(k=100)' --model 'ease(l2=500)' --model "$BPR_TUNED" --model "$ALS_TUNED" --replay
 section "Amazon musical instruments (5-core), leave-last-out" "" \
   --dataset amazon-mi --protocol leave-last-out --k 10,20 --model popularity --model 'itemknn(k=200)' --model sar \
-  --model 'ease(l2=500)' --model "$ALS_TUNED"
+  --model 'userknn(k=100)' --model 'ease(l2=500)' --model "$BPR_TUNED" --model "$ALS_TUNED"
 section "Diginetica sample, session-rec protocol, pessimistic ties" "As session-rec counts, with equal scores ranked pessimistically; item-kNN scores the session prefix." \
   --dataset diginetica-sample --protocol session --test-days 7 --k 20 --ties pessimistic \
   --model popularity --model 'itemknn(k=100)'

@@ -28,6 +28,7 @@
 #include "core/rw_lock.h"
 #include "data/interactions.h"
 #include "engine/model_snapshot.h"
+#include "models/spec.h"
 #include "engine/online_state.h"
 #include "pipeline/pipeline.h"
 #include "storage/event_codec.h"
@@ -146,6 +147,11 @@ class Engine::Impl {
     if (!model_.load()) {
       model_.store(std::make_shared<const ModelSnapshot>());
       if (events_total_ > 0) RECD_RETURN_IF_ERROR(TrainNow());
+    }
+    // The stored snapshot serves at once; if events arrived after it was built (or the
+    // configuration asks for other blended models), a fresh one is trained in the background.
+    if (model_.load()->info.events_used < events_total_ || !SameBlend(model_.load()->info)) {
+      train_requested_ = 1;
     }
     trainer_ = std::thread([this] { TrainerLoop(); });
     return Status::OK();
@@ -609,6 +615,19 @@ class Engine::Impl {
     }
     train_cv_.notify_all();
     if (trainer_.joinable()) trainer_.join();
+  }
+
+  // Whether a snapshot's blended models are the ones the configuration asks for.
+  bool SameBlend(const ModelInfo& info) const {
+    if (info.blend.size() != options_.blend_models.size()) return false;
+    for (size_t i = 0; i < info.blend.size(); ++i) {
+      double weight = 1;
+      std::string spec;
+      if (!ParseBlendEntry(options_.blend_models[i], &weight, &spec).ok() || weight != info.blend[i].weight) return false;
+      Result<ModelSpec> parsed = ModelSpec::Parse(spec);
+      if (!parsed.ok() || parsed->name() != info.blend[i].spec.substr(0, info.blend[i].spec.find('('))) return false;
+    }
+    return true;
   }
 
   // ---- helpers of the read path; REQUIRES: state_mu_ held (shared) ----

@@ -298,6 +298,53 @@ TEST_F(EngineTest, ABadBlendSpecFailsTheRetrainAndKeepsServing) {
   EXPECT_FALSE(For("u0").empty());
 }
 
+TEST_F(EngineTest, StartServesTheStoredSnapshotAndRetrainsInTheBackground) {
+  const ModelInfo before = engine_->CurrentModel();
+  ASSERT_TRUE(engine_->Ingest({MakeEvent("late", "k3", EventType::kView), MakeEvent("late", "k2", EventType::kView)})[0].ok());
+  engine_.reset();
+  engine_ = OpenOrDie(TestOptions(dir_.path()));
+  // Served at once: the stored snapshot, or already the retrained one.
+  EXPECT_GE(engine_->CurrentModel().version, before.version);
+  // The trainer catches up with the two events that came after the stored snapshot.
+  for (int i = 0; i < 200 && engine_->CurrentModel().events_used < before.events_used + 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(engine_->CurrentModel().events_used, before.events_used + 2);
+  EXPECT_EQ(engine_->CurrentModel().version, before.version + 1);
+}
+
+TEST_F(EngineTest, ReadersNeverFailWhileSnapshotsAreSwapped) {
+  Options options = TestOptions(dir_.path());
+  options.blend_models = {"ease(l2=1)", "als(factors=4,iters=3)"};
+  engine_.reset();
+  engine_ = OpenOrDie(options);
+  ASSERT_TRUE(engine_->Retrain(true).ok());
+  const uint64_t first = engine_->CurrentModel().version;
+  std::atomic<bool> stop{false};
+  std::atomic<int> failures{0}, empty{0}, reads{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 2; ++t) {
+    readers.emplace_back([&] {
+      RecommendRequest req;
+      req.user_key = "u0";
+      req.n = 3;
+      while (!stop) {
+        auto list = engine_->Recommend(req);
+        failures += !list.ok();
+        empty += list.ok() && list->empty();
+        ++reads;
+      }
+    });
+  }
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(engine_->Retrain(true).ok());
+  stop = true;
+  for (auto& r : readers) r.join();
+  EXPECT_EQ(engine_->CurrentModel().version, first + 10);
+  EXPECT_GT(reads.load(), 0);
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(empty.load(), 0);
+}
+
 TEST(EngineConcurrency, ConcurrentWritersAreGroupCommittedWithoutLoss) {
   TempDir dir;
   auto engine = OpenOrDie(TestOptions(dir.path()));
