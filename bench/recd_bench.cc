@@ -304,8 +304,10 @@ void BenchTraining(const std::string& shared_data) {
   EvalOptions options;
   options.ks = {10};
   OfflineEvaluator evaluator(*ds, split, options);
-  for (const char* spec : {"popularity", "itemknn(k=200)", "itemknn(k=200,weighting=bm25)", "sar", "ease(l2=500)",
-                           "als(factors=64,iters=15,reg=50,alpha=5)", "als(factors=200,iters=20,reg=50,alpha=5)"}) {
+  for (const char* spec : {"popularity", "itemknn(k=200)", "itemknn(k=200,weighting=bm25)", "userknn(k=100)", "sar",
+                           "ease(l2=500)", "als(factors=64,iters=15,reg=50,alpha=5)",
+                           "als(factors=200,iters=20,reg=50,alpha=5)", "bpr(factors=64,epochs=120,lr=0.05,reg=0.02)",
+                           "bpr(factors=64,epochs=120,lr=0.05,reg=0.02,threads=2)"}) {
     auto r = evaluator.Evaluate(spec);
     if (!r.ok()) continue;
     Row row;
