@@ -35,7 +35,8 @@ Status ParseBpr(ModelSpec& spec, BprParams* p) {
   return spec.CheckAllUsed();
 }
 
-float Load(const float& x) { return std::atomic_ref<const float>(x).load(std::memory_order_relaxed); }
+// Relaxed atomic access: racing Hogwild updates are well defined (and compile to plain moves).
+float Load(const float& x) { return std::atomic_ref<float>(const_cast<float&>(x)).load(std::memory_order_relaxed); }
 void Store(float& x, float v) { std::atomic_ref<float>(x).store(v, std::memory_order_relaxed); }
 
 // One BPR step for shopper vector u (owned by the caller) and items i (had) and j (not had).
@@ -78,12 +79,7 @@ class BprRecommender : public Recommender {
   std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
                                 const std::function<bool(ItemIdx)>& keep) const override {
     const uint32_t num_items = static_cast<uint32_t>(bias_.size());
-    std::vector<uint32_t> had;
-    for (const UserEvent& e : history) {
-      if (e.item < num_items && e.weight > 0) had.push_back(e.item);
-    }
-    std::sort(had.begin(), had.end());
-    had.erase(std::unique(had.begin(), had.end()), had.end());
+    std::vector<uint32_t> had = PositiveItems(history, num_items);
     if (had.empty()) return {};
     // Fold-in: learn the shopper vector, items fixed; seeded by the history for determinism.
     const int f = params_.factors;
@@ -159,6 +155,12 @@ Result<std::unique_ptr<Recommender>> TrainBpr(ModelSpec& spec, const TrainingDat
       }
       for (auto& th : pool) th.join();
     }
+  }
+  // Items nobody had keep no random factors: they score by nothing but a zero bias.
+  std::vector<bool> seen(m.num_cols, false);
+  for (uint32_t c : m.cols) seen[c] = true;
+  for (uint32_t i = 0; i < m.num_cols; ++i) {
+    if (!seen[i]) std::fill_n(items.begin() + static_cast<size_t>(i) * f, f, 0.0f);
   }
   return std::unique_ptr<Recommender>(new BprRecommender(std::move(items), std::move(bias), p));
 }

@@ -22,17 +22,8 @@ class EaseRecommender : public Recommender {
   // x is binary: every item with positive total weight in the history counts once.
   std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
                                 const std::function<bool(ItemIdx)>& keep) const override {
-    std::vector<std::pair<ItemIdx, float>> x;
-    for (const UserEvent& e : history) x.emplace_back(e.item, e.weight);
-    std::sort(x.begin(), x.end());
     std::vector<std::pair<ItemIdx, float>> positive;
-    for (size_t a = 0; a < x.size();) {
-      size_t b = a;
-      float total = 0;
-      while (b < x.size() && x[b].first == x[a].first) total += x[b++].second;
-      if (total > 0) positive.emplace_back(x[a].first, 1.0f);
-      a = b;
-    }
+    for (ItemIdx i : PositiveItems(history, weights_.num_items())) positive.emplace_back(i, 1.0f);
     return weights_.Score(positive, n, keep);
   }
 

@@ -74,17 +74,7 @@ class ItemKnnRecommender : public Recommender {
   std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
                                 const std::function<bool(ItemIdx)>& keep) const override {
     std::vector<Affinity> affinity;
-    for (const UserEvent& e : history) affinity.push_back({e.item, e.weight});
-    std::sort(affinity.begin(), affinity.end(), [](const Affinity& a, const Affinity& b) { return a.item < b.item; });
-    size_t out_n = 0;
-    for (size_t a = 0; a < affinity.size();) {
-      size_t b = a;
-      float total = 0;
-      while (b < affinity.size() && affinity[b].item == affinity[a].item) total += affinity[b++].weight;
-      if (total > 0) affinity[out_n++] = {affinity[a].item, 1.0f};
-      a = b;
-    }
-    affinity.resize(out_n);
+    for (ItemIdx i : PositiveItems(history, model_.num_items())) affinity.push_back({i, 1.0f});
     std::vector<Scored> out;
     for (const KnnCandidate& c : model_.Score(affinity, n, keep)) out.push_back({c.item, c.score});
     return out;
@@ -139,6 +129,23 @@ Status ParseItemKnn(ModelSpec& spec, ItemKnnParams* params) {
 }
 
 }  // namespace
+
+std::vector<ItemIdx> PositiveItems(std::span<const UserEvent> history, size_t num_items) {
+  std::vector<std::pair<ItemIdx, float>> w;
+  for (const UserEvent& e : history) {
+    if (e.item < num_items) w.emplace_back(e.item, e.weight);
+  }
+  std::sort(w.begin(), w.end());
+  std::vector<ItemIdx> out;
+  for (size_t a = 0; a < w.size();) {
+    size_t b = a;
+    float total = 0;
+    while (b < w.size() && w[b].first == w[a].first) total += w[b++].second;
+    if (total > 0) out.push_back(w[a].first);
+    a = b;
+  }
+  return out;
+}
 
 const std::vector<std::string>& RecommenderNames() {
   static const std::vector<std::string> names = {"popularity", "itemknn", "userknn", "sar", "ease", "als", "bpr"};

@@ -27,6 +27,10 @@ struct UserEvent {
   int64_t timestamp_ms;
 };
 
+// The distinct items below `num_items` whose summed weight in `history` is positive, sorted: what a
+// binary model sees of a history (a view and a later dislike of one item cancel out).
+std::vector<ItemIdx> PositiveItems(std::span<const UserEvent> history, size_t num_items);
+
 struct TrainingData {
   const InteractionMatrix& matrix;  // shoppers x items (binary, or counts)
   int64_t reference_time_ms = 0;    // the latest training event: "now" for time decay

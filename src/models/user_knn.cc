@@ -38,12 +38,7 @@ class UserKnnRecommender : public Recommender {
   std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
                                 const std::function<bool(ItemIdx)>& keep) const override {
     // The history as a binary vector over known items.
-    std::vector<ItemIdx> h;
-    for (const UserEvent& e : history) {
-      if (e.item < users_.num_cols && e.weight > 0) h.push_back(e.item);
-    }
-    std::sort(h.begin(), h.end());
-    h.erase(std::unique(h.begin(), h.end()), h.end());
+    const std::vector<ItemIdx> h = PositiveItems(history, users_.num_cols);
     if (h.empty()) return {};
     // Dot products with every training shopper who shares an item.
     std::vector<std::pair<uint32_t, float>> dots;
