@@ -75,6 +75,25 @@ TEST(DenseModels, EaseMatchesTheClosedForm) {
   }
 }
 
+TEST(NeighbourModels, UserKnnMatchesBruteForce) {
+  InteractionMatrix m = Small();
+  auto knn = TrainRecommender("userknn(k=2)", TrainingData{m, 1000});
+  ASSERT_TRUE(knn.ok());
+  Eigen::MatrixXd x = Dense(m);
+  // History {1, 2}: cosine with every shopper, the two best, their rows weighted by similarity.
+  Eigen::VectorXd h = Eigen::VectorXd::Zero(4);
+  h(1) = h(2) = 1;
+  std::vector<std::pair<double, int>> sims;
+  for (int v = 0; v < 5; ++v) sims.push_back({-x.row(v).dot(h) / (h.norm() * x.row(v).norm()), v});
+  std::sort(sims.begin(), sims.end());
+  Eigen::VectorXd expected = Eigen::VectorXd::Zero(4);
+  for (int t = 0; t < 2; ++t) expected += -sims[t].first * x.row(sims[t].second).transpose();
+  const UserEvent history[] = {{1, 1.0f, 0}, {2, 1.0f, 0}};
+  std::vector<double> got(4, 0.0);
+  for (const Scored& s : (*knn)->Recommend(history, 4, [](ItemIdx) { return true; })) got[s.idx] = s.score;
+  for (int i = 0; i < 4; ++i) EXPECT_NEAR(got[i], expected(i), 1e-5) << i;
+}
+
 TEST(DenseModels, AlsFoldInSolvesTheNormalEquations) {
   InteractionMatrix m = Small();
   auto als = TrainRecommender("als(factors=3,iters=30,reg=0.5,alpha=4,cg_steps=6)", TrainingData{m, 1000});
