@@ -81,6 +81,17 @@ TEST(EvalReference, DigineticaSessionProtocolMatchesSessionRec) {
   EXPECT_NEAR(pop->metrics.at("hit_rate@20"), 0.0490, 5e-5);
   EXPECT_NEAR(pop->metrics.at("mrr@20"), 0.0060, 5e-5);
 
+  // SR and V-SKNN with session-rec's parameters (REFERENCE-RESULTS.md): with pessimistic ties,
+  // SR 0.5294 / 0.3352 and V-SKNN 0.8824 / 0.5676 (HR@20 / MRR@20).
+  auto sr = evaluator.Evaluate("sr(steps=25,weighting=div)");
+  ASSERT_TRUE(sr.ok()) << sr.status().ToString();
+  EXPECT_NEAR(sr->metrics.at("hit_rate@20"), 0.5294, 5e-5);
+  EXPECT_NEAR(sr->metrics.at("mrr@20"), 0.3352, 5e-5);
+  auto vsknn = evaluator.Evaluate("vsknn(k=500,sample=5000,weighting=quadratic,score=div,idf=5)");
+  ASSERT_TRUE(vsknn.ok()) << vsknn.status().ToString();
+  EXPECT_NEAR(vsknn->metrics.at("hit_rate@20"), 0.8824, 5e-5);
+  EXPECT_NEAR(vsknn->metrics.at("mrr@20"), 0.5676, 0.005);
+
   // The same prefixes through the engine: as many predictions, answered from live session state.
   ReplayOptions replay;
   replay.eval.ks = {20};

@@ -163,9 +163,9 @@ namespace {
 
 // Trains `spec` and fills the parts of the result that do not depend on the protocol.
 Result<std::unique_ptr<Recommender>> Train(const std::string& spec, const InteractionMatrix& m, int64_t reference_ms,
-                                           ModelResult* result) {
+                                           const std::vector<std::vector<UserEvent>>* sequences, ModelResult* result) {
   const int64_t start = MonotonicMicros();
-  Result<std::unique_ptr<Recommender>> model = TrainRecommender(spec, TrainingData{m, reference_ms});
+  Result<std::unique_ptr<Recommender>> model = TrainRecommender(spec, TrainingData{m, reference_ms, sequences});
   if (!model.ok()) return model.status();
   result->train_seconds = (MonotonicMicros() - start) / 1e6;
   result->spec = (*model)->Spec();
@@ -190,6 +190,10 @@ OfflineEvaluator::OfflineEvaluator(const Dataset& dataset, const Split& split, E
   for (const Interaction& r : split.fold_in) {
     fold_in_events[r.user].push_back({r.item, dataset.ratings ? r.rating : 1.0f, r.timestamp_ms});
   }
+  sequences_ = train_events;
+  for (auto& seq : sequences_) {
+    std::stable_sort(seq.begin(), seq.end(), [](const UserEvent& a, const UserEvent& b) { return a.timestamp_ms < b.timestamp_ms; });
+  }
   std::vector<std::vector<ItemIdx>> test_items = ItemsByUser(split.test, num_users);
   // Every test item counts as relevant, candidate or not (as Microsoft Recommenders does:
   // recall's denominator is the user's whole test set).
@@ -206,7 +210,7 @@ OfflineEvaluator::OfflineEvaluator(const Dataset& dataset, const Split& split, E
 
 Result<ModelResult> OfflineEvaluator::Evaluate(const std::string& spec) const {
   ModelResult result;
-  Result<std::unique_ptr<Recommender>> model = Train(spec, train_, reference_time_ms_, &result);
+  Result<std::unique_ptr<Recommender>> model = Train(spec, train_, reference_time_ms_, &sequences_, &result);
   if (!model.ok()) return model.status();
   result.users = users_.size();
   const size_t list_length = ListLength(options_, train_.num_cols);
@@ -238,13 +242,15 @@ SessionEvaluator::SessionEvaluator(const Dataset& dataset, const SessionSplit& s
     reference_time_ms_ = std::max(reference_time_ms_, r.timestamp_ms);
   }
   train_ = TrainMatrix(split.train, sessions, dataset.items.size(), /*counts=*/true, &in_train_, &stats_);
+  sequences_.resize(sessions);
+  for (const Interaction& r : split.train) sequences_[r.user].push_back({r.item, 1.0f, r.timestamp_ms});
   FillCategories(dataset, &stats_);
   for (const auto& s : split.test_sessions) predictions_ += s.size() - 1;
 }
 
 Result<ModelResult> SessionEvaluator::Evaluate(const std::string& spec) const {
   ModelResult result;
-  Result<std::unique_ptr<Recommender>> model = Train(spec, train_, reference_time_ms_, &result);
+  Result<std::unique_ptr<Recommender>> model = Train(spec, train_, reference_time_ms_, &sequences_, &result);
   if (!model.ok()) return model.status();
   result.users = predictions_;
   const size_t list_length = ListLength(options_, train_.num_cols);

@@ -80,6 +80,7 @@ class OfflineEvaluator {
  private:
   EvalOptions options_;
   InteractionMatrix train_;                    // users x items, binary
+  std::vector<std::vector<UserEvent>> sequences_;  // each user's training events in time order
   int64_t reference_time_ms_ = 0;              // the latest training event
   std::vector<uint32_t> users_;                // users with a history and test interactions
   std::vector<std::vector<ItemIdx>> history_;  // parallel to users_: distinct items, sorted
@@ -103,6 +104,7 @@ class SessionEvaluator {
  private:
   EvalOptions options_;
   InteractionMatrix train_;  // sessions x items, event counts
+  std::vector<std::vector<UserEvent>> sequences_;  // the training sessions in time order
   int64_t reference_time_ms_ = 0;
   const SessionSplit& split_;
   std::vector<bool> in_train_;

@@ -8,6 +8,7 @@
 #include "models/ease.h"
 #include "models/item_knn.h"
 #include "models/sar.h"
+#include "models/session_knn.h"
 #include "models/snapshot_io.h"
 #include "models/spec.h"
 #include "models/user_knn.h"
@@ -172,8 +173,10 @@ Result<std::unique_ptr<Recommender>> TrainRecommender(const std::string& text, c
   if (spec.name() == "ease") return TrainEase(spec, data);
   if (spec.name() == "als") return TrainAls(spec, data);
   if (spec.name() == "bpr") return TrainBpr(spec, data);
+  if (spec.name() == "sr") return TrainSr(spec, data);
+  if (spec.name() == "vsknn") return TrainVsknn(spec, data);
   return Status::InvalidArgument("model spec '" + text + "': unknown model '" + spec.name() +
-                                 "' (expected popularity, itemknn, userknn, sar, ease, als or bpr)");
+                                 "' (expected popularity, itemknn, userknn, sar, ease, als, bpr, sr or vsknn)");
 }
 
 Result<std::unique_ptr<Recommender>> LoadRecommender(std::string_view bytes) {

@@ -34,6 +34,9 @@ std::vector<ItemIdx> PositiveItems(std::span<const UserEvent> history, size_t nu
 struct TrainingData {
   const InteractionMatrix& matrix;  // shoppers x items (binary, or counts)
   int64_t reference_time_ms = 0;    // the latest training event: "now" for time decay
+  // The shoppers' (or sessions') events in time order, one sequence per row of `matrix`, for
+  // the models that need order (sr, vsknn); null where the trainer has none.
+  const std::vector<std::vector<UserEvent>>* sequences = nullptr;
 };
 
 class Recommender {

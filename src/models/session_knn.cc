@@ -1,0 +1,239 @@
+#include "models/session_knn.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace recd {
+
+namespace {
+
+Status CheckWeighting(const std::string& name, const std::string& value) {
+  static const char* kNames[] = {"div", "same", "linear", "log", "quadratic"};
+  if (std::find(std::begin(kNames), std::end(kNames), value) == std::end(kNames)) {
+    return Status::InvalidArgument(name + " must be div, same, linear, log or quadratic, got '" + value + "'");
+  }
+  return Status::OK();
+}
+
+// Weight of a distance d >= 1 (SR rules, V-SKNN score decay).
+double StepWeight(const std::string& w, int d) {
+  if (w == "div") return 1.0 / d;
+  if (w == "same") return 1.0;
+  if (w == "linear") return std::max(0.0, 1.0 - 0.1 * d);
+  if (w == "log") return 1.0 / std::log10(d + 1.7);
+  return 1.0 / (static_cast<double>(d) * d);  // quadratic
+}
+
+// Weight of the i-th (1-based) of n prefix items (V-SKNN similarity).
+double PositionWeight(const std::string& w, int i, int n) {
+  if (w == "div") return 1.0 / (n - i + 1);
+  if (w == "same") return 1.0;
+  if (w == "linear") return static_cast<double>(i) / n;
+  if (w == "log") return 1.0 / std::log10(n - i + 1.7);
+  return std::pow(static_cast<double>(i) / n, 2);  // quadratic
+}
+
+std::vector<Scored> Normalised(std::unordered_map<ItemIdx, double>& scores, size_t n,
+                               const std::function<bool(ItemIdx)>& keep) {
+  TopK top(n);
+  for (const auto& [item, s] : scores) {
+    if (s > 0 && keep(item)) top.Push(item, s);
+  }
+  std::vector<Scored> out = top.Take();
+  if (!out.empty()) {
+    const double best = out.front().score;
+    for (Scored& s : out) s.score /= best;
+  }
+  return out;
+}
+
+Status NeedSequences(const TrainingData& data, const std::string& name) {
+  if (!data.sequences) {
+    return Status::InvalidArgument(name + " needs ordered sessions; it is trained by recd eval --protocol session");
+  }
+  return Status::OK();
+}
+
+class SrRecommender : public Recommender {
+ public:
+  SrRecommender(std::string spec, std::vector<std::vector<Scored>> rules) : spec_(std::move(spec)), rules_(std::move(rules)) {}
+  std::string Spec() const override { return spec_; }
+  std::string Save() const override {
+    std::vector<uint64_t> offsets = {0};
+    std::vector<uint32_t> items;
+    std::vector<double> weights;
+    for (const auto& r : rules_) {
+      for (const Scored& s : r) {
+        items.push_back(s.idx);
+        weights.push_back(s.score);
+      }
+      offsets.push_back(items.size());
+    }
+    SnapshotWriter w(spec_);
+    w.Array<uint64_t>("OFFS", offsets);
+    w.Array<uint32_t>("ITEM", items);
+    w.Array<double>("WGHT", weights);
+    return w.Finish();
+  }
+  std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
+                                const std::function<bool(ItemIdx)>& keep) const override {
+    if (history.empty() || history.back().item >= rules_.size()) return {};
+    std::unordered_map<ItemIdx, double> scores;
+    for (const Scored& s : rules_[history.back().item]) scores[s.idx] += s.score;
+    return Normalised(scores, n, keep);
+  }
+
+ private:
+  std::string spec_;
+  std::vector<std::vector<Scored>> rules_;  // by item: its strongest rules, best first
+};
+
+class VsknnRecommender : public Recommender {
+ public:
+  struct Params {
+    int k = 100, sample = 500;
+    std::string weighting = "div", score = "div";
+    double idf = 0;
+    std::string Spec() const {
+      char buf[160];
+      std::snprintf(buf, sizeof(buf), "vsknn(k=%d,sample=%d,weighting=%s,score=%s,idf=%g)", k, sample,
+                    weighting.c_str(), score.c_str(), idf);
+      return buf;
+    }
+  };
+
+  VsknnRecommender(Params p, const std::vector<std::vector<UserEvent>>& sessions, size_t num_items) : p_(std::move(p)) {
+    sessions_.resize(sessions.size());
+    last_time_.resize(sessions.size(), 0);
+    item_sessions_.resize(num_items);
+    std::vector<double> events(num_items, 0.0);
+    for (uint32_t s = 0; s < sessions.size(); ++s) {
+      for (const UserEvent& e : sessions[s]) {
+        if (e.item >= num_items) continue;
+        sessions_[s].push_back(e.item);
+        last_time_[s] = std::max(last_time_[s], e.timestamp_ms);
+        events[e.item] += 1;
+        if (item_sessions_[e.item].empty() || item_sessions_[e.item].back() != s) item_sessions_[e.item].push_back(s);
+      }
+      std::sort(sessions_[s].begin(), sessions_[s].end());
+      sessions_[s].erase(std::unique(sessions_[s].begin(), sessions_[s].end()), sessions_[s].end());
+    }
+    idf_.assign(num_items, 0.0);
+    const double n_sessions = static_cast<double>(sessions.size());
+    for (size_t i = 0; i < num_items; ++i) idf_[i] = events[i] > 0 ? std::log(n_sessions / events[i]) : 0.0;
+  }
+
+  std::string Spec() const override { return p_.Spec(); }
+  std::string Save() const override { return SnapshotWriter(p_.Spec()).Finish(); }  // not served yet
+
+  std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
+                                const std::function<bool(ItemIdx)>& keep) const override {
+    // Position weights; a repeated item keeps its latest position (as session-rec's dict does).
+    std::unordered_map<ItemIdx, double> pos;
+    std::vector<ItemIdx> prefix;
+    const int len = static_cast<int>(history.size());
+    for (int i = 0; i < len; ++i) {
+      if (history[i].item >= item_sessions_.size()) continue;
+      pos[history[i].item] = PositionWeight(p_.weighting, i + 1, len);
+      prefix.push_back(history[i].item);
+    }
+    if (prefix.empty()) return {};
+    // Candidate sessions: every training session holding a prefix item; the most recent `sample`.
+    std::vector<uint32_t> candidates;
+    for (const auto& [item, w] : pos) {
+      candidates.insert(candidates.end(), item_sessions_[item].begin(), item_sessions_[item].end());
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    if (p_.sample > 0 && candidates.size() > static_cast<size_t>(p_.sample)) {
+      std::stable_sort(candidates.begin(), candidates.end(),
+                       [&](uint32_t a, uint32_t b) { return last_time_[a] > last_time_[b]; });
+      candidates.resize(p_.sample);
+    }
+    // Similarity: the position weights of shared items over the number of distinct prefix items.
+    std::vector<std::pair<double, uint32_t>> neighbors;
+    for (uint32_t s : candidates) {
+      double sum = 0;
+      for (ItemIdx i : sessions_[s]) {
+        auto it = pos.find(i);
+        if (it != pos.end()) sum += it->second;
+      }
+      const double sim = sum / static_cast<double>(pos.size());
+      if (sim > 0) neighbors.emplace_back(sim, s);
+    }
+    std::stable_sort(neighbors.begin(), neighbors.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    if (neighbors.size() > static_cast<size_t>(p_.k)) neighbors.resize(p_.k);
+    // Votes, decayed by how far back the newest shared prefix item is.
+    std::unordered_map<ItemIdx, double> scores;
+    for (const auto& [sim, s] : neighbors) {
+      const std::vector<ItemIdx>& items = sessions_[s];
+      double decay = 0;
+      for (int step = 1; step <= static_cast<int>(prefix.size()); ++step) {
+        if (std::binary_search(items.begin(), items.end(), prefix[prefix.size() - step])) {
+          decay = StepWeight(p_.score, step);
+          break;
+        }
+      }
+      for (ItemIdx i : items) scores[i] += (sim + sim * idf_[i] * p_.idf) * decay;
+    }
+    return Normalised(scores, n, keep);
+  }
+
+ private:
+  Params p_;
+  std::vector<std::vector<ItemIdx>> sessions_;       // distinct items, sorted
+  std::vector<int64_t> last_time_;                   // by session
+  std::vector<std::vector<uint32_t>> item_sessions_;  // by item: sessions holding it
+  std::vector<double> idf_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Recommender>> TrainSr(ModelSpec& spec, const TrainingData& data) {
+  int steps = 10, pruning = 20;
+  std::string weighting;
+  RECD_RETURN_IF_ERROR(spec.GetInt("steps", 10, 1, 1000, &steps));
+  RECD_RETURN_IF_ERROR(spec.GetString("weighting", "div", &weighting));
+  RECD_RETURN_IF_ERROR(spec.GetInt("pruning", 20, 0, 1 << 20, &pruning));
+  RECD_RETURN_IF_ERROR(spec.CheckAllUsed());
+  RECD_RETURN_IF_ERROR(CheckWeighting("sr: weighting", weighting));
+  RECD_RETURN_IF_ERROR(NeedSequences(data, "sr"));
+  const size_t num_items = data.matrix.num_cols;
+  std::vector<std::unordered_map<ItemIdx, double>> rules(num_items);
+  for (const std::vector<UserEvent>& session : *data.sequences) {
+    for (size_t b = 1; b < session.size(); ++b) {
+      for (size_t d = 1; d <= static_cast<size_t>(steps) && d <= b; ++d) {
+        const ItemIdx a = session[b - d].item, item = session[b].item;
+        if (a < num_items && item < num_items) rules[a][item] += StepWeight(weighting, static_cast<int>(d));
+      }
+    }
+  }
+  std::vector<std::vector<Scored>> kept(num_items);
+  for (size_t a = 0; a < num_items; ++a) {
+    for (const auto& [item, w] : rules[a]) kept[a].push_back({item, w});
+    std::sort(kept[a].begin(), kept[a].end(), BetterThan);
+    if (pruning > 0 && kept[a].size() > static_cast<size_t>(pruning)) kept[a].resize(pruning);
+  }
+  char canonical[96];
+  std::snprintf(canonical, sizeof(canonical), "sr(steps=%d,weighting=%s,pruning=%d)", steps, weighting.c_str(), pruning);
+  return std::unique_ptr<Recommender>(new SrRecommender(canonical, std::move(kept)));
+}
+
+Result<std::unique_ptr<Recommender>> TrainVsknn(ModelSpec& spec, const TrainingData& data) {
+  VsknnRecommender::Params p;
+  RECD_RETURN_IF_ERROR(spec.GetInt("k", 100, 1, 1 << 20, &p.k));
+  RECD_RETURN_IF_ERROR(spec.GetInt("sample", 500, 0, 1 << 30, &p.sample));
+  RECD_RETURN_IF_ERROR(spec.GetString("weighting", "div", &p.weighting));
+  RECD_RETURN_IF_ERROR(spec.GetString("score", "div", &p.score));
+  RECD_RETURN_IF_ERROR(spec.GetDouble("idf", 0.0, 0.0, 1e6, &p.idf));
+  RECD_RETURN_IF_ERROR(spec.CheckAllUsed());
+  RECD_RETURN_IF_ERROR(CheckWeighting("vsknn: weighting", p.weighting));
+  RECD_RETURN_IF_ERROR(CheckWeighting("vsknn: score", p.score));
+  RECD_RETURN_IF_ERROR(NeedSequences(data, "vsknn"));
+  return std::unique_ptr<Recommender>(new VsknnRecommender(p, *data.sequences, data.matrix.num_cols));
+}
+
+}  // namespace recd

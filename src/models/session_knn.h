@@ -1,0 +1,34 @@
+// Session-based next-item models over ordered sessions (Ludewig & Jannach, "Evaluation of
+// session-based recommendation algorithms", UMUAI 2018). Both read the training sessions in
+// time order (TrainingData::sequences) and score a live session prefix, oldest event first.
+//
+// SR, sequential rules: for every pair (a before b) in a training session at most `steps` apart,
+// rule a -> b gains weight(distance); each item keeps its `pruning` strongest rules. A prefix
+// is scored by the rules of its last item, normalised by the best.
+//   spec "sr(steps=10,weighting=div,pruning=20)"; weighting of a distance d: div 1/d, same 1,
+//   linear max(0, 1 - 0.1 d), log 1/log10(d + 1.7), quadratic 1/d².
+//
+// V-SKNN, vector-multiplication session kNN (Ludewig & Jannach 2018): the training sessions
+// sharing an item with the prefix, the `sample` most recent of them (by their last event), are
+// compared with the prefix: sim = Σ_{shared items} w(position in prefix) / |distinct prefix
+// items|; the `k` most similar vote for their items with sim · (1 + idf·idf_weight) ·
+// score_weight(steps back to the newest prefix item they share). Items already in the prefix are
+// scored too (session-rec's remind=True). Normalised by the best.
+//   spec "vsknn(k=100,sample=500,weighting=div,score=div,idf=0)"; position weights of the i-th of
+//   n prefix items: div 1/(n - i + 1), same 1, linear i/n, log 1/log10(n - i + 1.7),
+//   quadratic (i/n)²; score weights of s steps back as for SR; idf(item) = ln(sessions /
+//   events of the item).
+#pragma once
+
+#include <memory>
+
+#include "models/model.h"
+#include "models/snapshot_io.h"
+#include "models/spec.h"
+
+namespace recd {
+
+Result<std::unique_ptr<Recommender>> TrainSr(ModelSpec& spec, const TrainingData& data);
+Result<std::unique_ptr<Recommender>> TrainVsknn(ModelSpec& spec, const TrainingData& data);
+
+}  // namespace recd
