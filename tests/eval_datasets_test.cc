@@ -92,6 +92,11 @@ TEST(EvalReference, DigineticaSessionProtocolMatchesSessionRec) {
   EXPECT_NEAR(vsknn->metrics.at("hit_rate@20"), 0.8824, 5e-5);
   EXPECT_NEAR(vsknn->metrics.at("mrr@20"), 0.5676, 0.005);
 
+  auto stan = evaluator.Evaluate("stan(k=500,sample=10000,spw=1.225,snh=20,inh=4.9)");
+  ASSERT_TRUE(stan.ok()) << stan.status().ToString();
+  EXPECT_NEAR(stan->metrics.at("hit_rate@20"), 0.8824, 5e-5);  // session-rec: 0.8824 / 0.5560
+  EXPECT_NEAR(stan->metrics.at("mrr@20"), 0.5560, 5e-5);
+
   // The same prefixes through the engine: as many predictions, answered from live session state.
   ReplayOptions replay;
   replay.eval.ks = {20};

@@ -175,8 +175,9 @@ Result<std::unique_ptr<Recommender>> TrainRecommender(const std::string& text, c
   if (spec.name() == "bpr") return TrainBpr(spec, data);
   if (spec.name() == "sr") return TrainSr(spec, data);
   if (spec.name() == "vsknn") return TrainVsknn(spec, data);
+  if (spec.name() == "stan") return TrainStan(spec, data);
   return Status::InvalidArgument("model spec '" + text + "': unknown model '" + spec.name() +
-                                 "' (expected popularity, itemknn, userknn, sar, ease, als, bpr, sr or vsknn)");
+                                 "' (expected popularity, itemknn, userknn, sar, ease, als, bpr, sr, vsknn or stan)");
 }
 
 Result<std::unique_ptr<Recommender>> LoadRecommender(std::string_view bytes) {

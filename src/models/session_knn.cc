@@ -190,7 +190,121 @@ class VsknnRecommender : public Recommender {
   std::vector<double> idf_;
 };
 
+// STAN, sequence and time aware neighbourhood (Garg, Gupta, Malhotra, Vig & Shroff, SIGIR 2019).
+class StanRecommender : public Recommender {
+ public:
+  struct Params {
+    int k = 500, sample = 5000;
+    double spw = 1.02, snh_days = 5, inh = 2.05;
+    std::string Spec() const {
+      char buf[160];
+      std::snprintf(buf, sizeof(buf), "stan(k=%d,sample=%d,spw=%g,snh=%g,inh=%g)", k, sample, spw, snh_days, inh);
+      return buf;
+    }
+  };
+
+  StanRecommender(Params p, const std::vector<std::vector<UserEvent>>& sessions, size_t num_items) : p_(std::move(p)) {
+    sequences_.resize(sessions.size());
+    distinct_.resize(sessions.size());
+    last_time_.resize(sessions.size(), 0);
+    item_sessions_.resize(num_items);
+    for (uint32_t s = 0; s < sessions.size(); ++s) {
+      for (const UserEvent& e : sessions[s]) {
+        if (e.item >= num_items) continue;
+        sequences_[s].push_back(e.item);
+        last_time_[s] = std::max(last_time_[s], e.timestamp_ms);
+        if (item_sessions_[e.item].empty() || item_sessions_[e.item].back() != s) item_sessions_[e.item].push_back(s);
+      }
+      distinct_[s] = sequences_[s];
+      std::sort(distinct_[s].begin(), distinct_[s].end());
+      distinct_[s].erase(std::unique(distinct_[s].begin(), distinct_[s].end()), distinct_[s].end());
+    }
+  }
+
+  std::string Spec() const override { return p_.Spec(); }
+  std::string Save() const override { return SnapshotWriter(p_.Spec()).Finish(); }  // not served yet
+
+  std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
+                                const std::function<bool(ItemIdx)>& keep) const override {
+    // Session position weights exp((i - len) / spw): the newest event weighs 1; a repeated item
+    // keeps its latest position.
+    std::unordered_map<ItemIdx, double> pos;
+    const int len = static_cast<int>(history.size());
+    int64_t now = 0;
+    for (int i = 0; i < len; ++i) {
+      now = std::max(now, history[i].timestamp_ms);
+      if (history[i].item < item_sessions_.size()) pos[history[i].item] = std::exp((i + 1 - len) / p_.spw);
+    }
+    if (pos.empty()) return {};
+    double current_sq = 0;
+    std::vector<uint32_t> candidates;
+    for (const auto& [item, w] : pos) {
+      current_sq += w * w;
+      candidates.insert(candidates.end(), item_sessions_[item].begin(), item_sessions_[item].end());
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    if (p_.sample > 0 && candidates.size() > static_cast<size_t>(p_.sample)) {
+      std::stable_sort(candidates.begin(), candidates.end(),
+                       [&](uint32_t a, uint32_t b) { return last_time_[a] > last_time_[b]; });
+      candidates.resize(p_.sample);
+    }
+    // Cosine between the weighted prefix and the neighbour's binary item set, decayed by the
+    // neighbour's age (snh days) relative to the newest prefix event.
+    const double snh_ms = p_.snh_days * 86400000.0;
+    std::vector<std::pair<double, uint32_t>> neighbors;
+    for (uint32_t s : candidates) {
+      double shared = 0;
+      for (ItemIdx i : distinct_[s]) {
+        auto it = pos.find(i);
+        if (it != pos.end()) shared += it->second;
+      }
+      double sim = shared / (std::sqrt(current_sq) * std::sqrt(static_cast<double>(distinct_[s].size())));
+      if (snh_ms > 0) sim *= std::exp(-static_cast<double>(now - last_time_[s]) / snh_ms);
+      neighbors.emplace_back(sim, s);
+    }
+    std::stable_sort(neighbors.begin(), neighbors.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    if (neighbors.size() > static_cast<size_t>(p_.k)) neighbors.resize(p_.k);
+    // Each neighbour votes for its items, decayed by their distance (inh) from the last item it
+    // shares with the prefix.
+    std::unordered_map<ItemIdx, double> scores;
+    std::unordered_map<ItemIdx, int> last_pos;
+    for (const auto& [sim, s] : neighbors) {
+      const std::vector<ItemIdx>& seq = sequences_[s];
+      last_pos.clear();
+      int anchor = 0;
+      for (int i = 0; i < static_cast<int>(seq.size()); ++i) {
+        if (pos.count(seq[i])) anchor = i + 1;
+        last_pos[seq[i]] = i + 1;
+      }
+      for (const auto& [item, p] : last_pos) {
+        scores[item] += sim * (p_.inh > 0 ? std::exp(-std::abs(p - anchor) / p_.inh) : 1.0);
+      }
+    }
+    return Normalised(scores, n, keep);
+  }
+
+ private:
+  Params p_;
+  std::vector<std::vector<ItemIdx>> sequences_;       // in time order, with repeats
+  std::vector<std::vector<ItemIdx>> distinct_;        // sorted
+  std::vector<int64_t> last_time_;
+  std::vector<std::vector<uint32_t>> item_sessions_;
+};
+
 }  // namespace
+
+Result<std::unique_ptr<Recommender>> TrainStan(ModelSpec& spec, const TrainingData& data) {
+  StanRecommender::Params p;
+  RECD_RETURN_IF_ERROR(spec.GetInt("k", 500, 1, 1 << 20, &p.k));
+  RECD_RETURN_IF_ERROR(spec.GetInt("sample", 5000, 0, 1 << 30, &p.sample));
+  RECD_RETURN_IF_ERROR(spec.GetDouble("spw", 1.02, 1e-6, 1e6, &p.spw));
+  RECD_RETURN_IF_ERROR(spec.GetDouble("snh", 5.0, 0.0, 1e6, &p.snh_days));
+  RECD_RETURN_IF_ERROR(spec.GetDouble("inh", 2.05, 0.0, 1e6, &p.inh));
+  RECD_RETURN_IF_ERROR(spec.CheckAllUsed());
+  RECD_RETURN_IF_ERROR(NeedSequences(data, "stan"));
+  return std::unique_ptr<Recommender>(new StanRecommender(p, *data.sequences, data.matrix.num_cols));
+}
 
 Result<std::unique_ptr<Recommender>> TrainSr(ModelSpec& spec, const TrainingData& data) {
   int steps = 10, pruning = 20;

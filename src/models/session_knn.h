@@ -18,6 +18,13 @@
 //   n prefix items: div 1/(n - i + 1), same 1, linear i/n, log 1/log10(n - i + 1.7),
 //   quadratic (i/n)²; score weights of s steps back as for SR; idf(item) = ln(sessions /
 //   events of the item).
+//
+// STAN (Garg et al., SIGIR 2019): like V-SKNN with three exponential decays — prefix positions
+// exp((i - n)/spw), neighbour age exp(-age/snh) relative to the newest prefix event, and within a
+// neighbour the distance of a candidate from the last item it shares with the prefix,
+// exp(-|Δposition|/inh); similarity is the cosine of the position-weighted prefix and the
+// neighbour's item set.
+//   spec "stan(k=500,sample=5000,spw=1.02,snh=5,inh=2.05)" (snh in days; 0 turns a decay off).
 #pragma once
 
 #include <memory>
@@ -30,5 +37,6 @@ namespace recd {
 
 Result<std::unique_ptr<Recommender>> TrainSr(ModelSpec& spec, const TrainingData& data);
 Result<std::unique_ptr<Recommender>> TrainVsknn(ModelSpec& spec, const TrainingData& data);
+Result<std::unique_ptr<Recommender>> TrainStan(ModelSpec& spec, const TrainingData& data);
 
 }  // namespace recd
