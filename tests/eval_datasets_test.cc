@@ -97,6 +97,11 @@ TEST(EvalReference, DigineticaSessionProtocolMatchesSessionRec) {
   EXPECT_NEAR(stan->metrics.at("hit_rate@20"), 0.8824, 5e-5);  // session-rec: 0.8824 / 0.5560
   EXPECT_NEAR(stan->metrics.at("mrr@20"), 0.5560, 5e-5);
 
+  auto vstan = evaluator.Evaluate("vstan(k=1500,sample=5000,spw=4.9,snh=40,inh=4.9,ipw=1.225,idf=10)");
+  ASSERT_TRUE(vstan.ok()) << vstan.status().ToString();
+  EXPECT_NEAR(vstan->metrics.at("hit_rate@20"), 0.8824, 5e-5);  // session-rec: 0.8824 / 0.5553
+  EXPECT_NEAR(vstan->metrics.at("mrr@20"), 0.5553, 0.01);
+
   // The same prefixes through the engine: as many predictions, answered from live session state.
   ReplayOptions replay;
   replay.eval.ks = {20};

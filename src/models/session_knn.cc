@@ -49,6 +49,45 @@ std::vector<Scored> Normalised(std::unordered_map<ItemIdx, double>& scores, size
   return out;
 }
 
+// The training sessions in a snapshot: SEQO offsets, SEQI items, SEQT times, NITM item count.
+void SaveSequences(SnapshotWriter* w, const std::vector<std::vector<UserEvent>>& sessions, uint64_t num_items) {
+  std::vector<uint64_t> offsets = {0};
+  std::vector<uint32_t> items;
+  std::vector<int64_t> times;
+  for (const auto& session : sessions) {
+    for (const UserEvent& e : session) {
+      items.push_back(e.item);
+      times.push_back(e.timestamp_ms);
+    }
+    offsets.push_back(items.size());
+  }
+  w->Array<uint64_t>("SEQO", offsets);
+  w->Array<uint32_t>("SEQI", items);
+  w->Array<int64_t>("SEQT", times);
+  w->Array<uint64_t>("NITM", std::span<const uint64_t>(&num_items, 1));
+}
+
+Status LoadSequences(const SnapshotReader& r, std::vector<std::vector<UserEvent>>* sessions, size_t* num_items) {
+  std::vector<uint64_t> offsets, n;
+  std::vector<uint32_t> items;
+  std::vector<int64_t> times;
+  RECD_RETURN_IF_ERROR(r.Array("SEQO", &offsets));
+  RECD_RETURN_IF_ERROR(r.Array("SEQI", &items));
+  RECD_RETURN_IF_ERROR(r.Array("SEQT", &times));
+  RECD_RETURN_IF_ERROR(r.Array("NITM", &n));
+  if (n.size() != 1 || offsets.empty() || offsets.front() != 0 || offsets.back() != items.size() ||
+      times.size() != items.size()) {
+    return Status::Corruption("model snapshot: session sequences do not fit together");
+  }
+  *num_items = n[0];
+  sessions->assign(offsets.size() - 1, {});
+  for (size_t s = 0; s + 1 < offsets.size(); ++s) {
+    if (offsets[s] > offsets[s + 1]) return Status::Corruption("model snapshot: session offsets decrease");
+    for (uint64_t k = offsets[s]; k < offsets[s + 1]; ++k) (*sessions)[s].push_back({items[k], 1.0f, times[k]});
+  }
+  return Status::OK();
+}
+
 Status NeedSequences(const TrainingData& data, const std::string& name) {
   if (!data.sequences) {
     return Status::InvalidArgument(name + " needs ordered sessions; it is trained by recd eval --protocol session");
@@ -104,7 +143,8 @@ class VsknnRecommender : public Recommender {
     }
   };
 
-  VsknnRecommender(Params p, const std::vector<std::vector<UserEvent>>& sessions, size_t num_items) : p_(std::move(p)) {
+  VsknnRecommender(Params p, const std::vector<std::vector<UserEvent>>& sessions, size_t num_items)
+      : p_(std::move(p)), training_(sessions), num_items_(num_items) {
     sessions_.resize(sessions.size());
     last_time_.resize(sessions.size(), 0);
     item_sessions_.resize(num_items);
@@ -126,7 +166,11 @@ class VsknnRecommender : public Recommender {
   }
 
   std::string Spec() const override { return p_.Spec(); }
-  std::string Save() const override { return SnapshotWriter(p_.Spec()).Finish(); }  // not served yet
+  std::string Save() const override {
+    SnapshotWriter w(p_.Spec());
+    SaveSequences(&w, training_, num_items_);
+    return w.Finish();
+  }
 
   std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
                                 const std::function<bool(ItemIdx)>& keep) const override {
@@ -184,34 +228,48 @@ class VsknnRecommender : public Recommender {
 
  private:
   Params p_;
+  std::vector<std::vector<UserEvent>> training_;     // as given, for Save
+  size_t num_items_;
   std::vector<std::vector<ItemIdx>> sessions_;       // distinct items, sorted
   std::vector<int64_t> last_time_;                   // by session
   std::vector<std::vector<uint32_t>> item_sessions_;  // by item: sessions holding it
   std::vector<double> idf_;
 };
 
-// STAN, sequence and time aware neighbourhood (Garg, Gupta, Malhotra, Vig & Shroff, SIGIR 2019).
+// STAN, sequence and time aware neighbourhood (Garg, Gupta, Malhotra, Vig & Shroff, SIGIR 2019),
+// and VSTAN (Latifi, Mauro & Jannach, "Session-aware recommendation: a surprising quest for the
+// state of the art", Information Sciences 2021), which adds an idf bonus and a decay by how far
+// back in the prefix the newest item shared with the neighbour is.
 class StanRecommender : public Recommender {
  public:
   struct Params {
+    bool vstan = false;
     int k = 500, sample = 5000;
-    double spw = 1.02, snh_days = 5, inh = 2.05;
+    double spw = 1.02, snh_days = 5, inh = 2.05, ipw = 1.02, idf = 5;
     std::string Spec() const {
-      char buf[160];
-      std::snprintf(buf, sizeof(buf), "stan(k=%d,sample=%d,spw=%g,snh=%g,inh=%g)", k, sample, spw, snh_days, inh);
+      char buf[200];
+      if (vstan) {
+        std::snprintf(buf, sizeof(buf), "vstan(k=%d,sample=%d,spw=%g,snh=%g,inh=%g,ipw=%g,idf=%g)", k, sample, spw,
+                      snh_days, inh, ipw, idf);
+      } else {
+        std::snprintf(buf, sizeof(buf), "stan(k=%d,sample=%d,spw=%g,snh=%g,inh=%g)", k, sample, spw, snh_days, inh);
+      }
       return buf;
     }
   };
 
-  StanRecommender(Params p, const std::vector<std::vector<UserEvent>>& sessions, size_t num_items) : p_(std::move(p)) {
+  StanRecommender(Params p, const std::vector<std::vector<UserEvent>>& sessions, size_t num_items)
+      : p_(std::move(p)), training_(sessions), num_items_(num_items) {
     sequences_.resize(sessions.size());
     distinct_.resize(sessions.size());
     last_time_.resize(sessions.size(), 0);
     item_sessions_.resize(num_items);
+    std::vector<double> events(num_items, 0.0);
     for (uint32_t s = 0; s < sessions.size(); ++s) {
       for (const UserEvent& e : sessions[s]) {
         if (e.item >= num_items) continue;
         sequences_[s].push_back(e.item);
+        events[e.item] += 1;
         last_time_[s] = std::max(last_time_[s], e.timestamp_ms);
         if (item_sessions_[e.item].empty() || item_sessions_[e.item].back() != s) item_sessions_[e.item].push_back(s);
       }
@@ -219,10 +277,18 @@ class StanRecommender : public Recommender {
       std::sort(distinct_[s].begin(), distinct_[s].end());
       distinct_[s].erase(std::unique(distinct_[s].begin(), distinct_[s].end()), distinct_[s].end());
     }
+    idf_.assign(num_items, 0.0);
+    for (size_t i = 0; i < num_items; ++i) {
+      idf_[i] = events[i] > 0 ? std::log(static_cast<double>(sessions.size()) / events[i]) : 0.0;
+    }
   }
 
   std::string Spec() const override { return p_.Spec(); }
-  std::string Save() const override { return SnapshotWriter(p_.Spec()).Finish(); }  // not served yet
+  std::string Save() const override {
+    SnapshotWriter w(p_.Spec());
+    SaveSequences(&w, training_, num_items_);
+    return w.Finish();
+  }
 
   std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
                                 const std::function<bool(ItemIdx)>& keep) const override {
@@ -277,8 +343,20 @@ class StanRecommender : public Recommender {
         if (pos.count(seq[i])) anchor = i + 1;
         last_pos[seq[i]] = i + 1;
       }
+      // VSTAN: decay by the prefix position of the newest prefix event the neighbour shares.
+      double ipw = 1.0;
+      if (p_.vstan && p_.ipw > 0) {
+        for (int i = len; i >= 1; --i) {
+          if (std::binary_search(distinct_[s].begin(), distinct_[s].end(), history[i - 1].item)) {
+            ipw = std::exp((i - len) / p_.ipw);
+            break;
+          }
+        }
+      }
       for (const auto& [item, p] : last_pos) {
-        scores[item] += sim * (p_.inh > 0 ? std::exp(-std::abs(p - anchor) / p_.inh) : 1.0);
+        double vote = sim * (p_.inh > 0 ? std::exp(-std::abs(p - anchor) / p_.inh) : 1.0);
+        if (p_.vstan) vote = (vote + vote * idf_[item] * p_.idf) * ipw;
+        scores[item] += vote;
       }
     }
     return Normalised(scores, n, keep);
@@ -286,24 +364,85 @@ class StanRecommender : public Recommender {
 
  private:
   Params p_;
+  std::vector<std::vector<UserEvent>> training_;      // as given, for Save
+  size_t num_items_;
   std::vector<std::vector<ItemIdx>> sequences_;       // in time order, with repeats
   std::vector<std::vector<ItemIdx>> distinct_;        // sorted
   std::vector<int64_t> last_time_;
   std::vector<std::vector<uint32_t>> item_sessions_;
+  std::vector<double> idf_;
 };
+
+}  // namespace
+
+namespace {
+
+Status ParseStan(ModelSpec& spec, StanRecommender::Params* p) {
+  p->vstan = spec.name() == "vstan";
+  if (p->vstan) {
+    RECD_RETURN_IF_ERROR(spec.GetDouble("ipw", 1.02, 0.0, 1e6, &p->ipw));
+    RECD_RETURN_IF_ERROR(spec.GetDouble("idf", 5.0, 0.0, 1e6, &p->idf));
+  }
+  RECD_RETURN_IF_ERROR(spec.GetInt("k", 500, 1, 1 << 20, &p->k));
+  RECD_RETURN_IF_ERROR(spec.GetInt("sample", 5000, 0, 1 << 30, &p->sample));
+  RECD_RETURN_IF_ERROR(spec.GetDouble("spw", 1.02, 1e-6, 1e6, &p->spw));
+  RECD_RETURN_IF_ERROR(spec.GetDouble("snh", 5.0, 0.0, 1e6, &p->snh_days));
+  RECD_RETURN_IF_ERROR(spec.GetDouble("inh", 2.05, 0.0, 1e6, &p->inh));
+  return spec.CheckAllUsed();
+}
+
+Status ParseVsknn(ModelSpec& spec, VsknnRecommender::Params* p) {
+  RECD_RETURN_IF_ERROR(spec.GetInt("k", 100, 1, 1 << 20, &p->k));
+  RECD_RETURN_IF_ERROR(spec.GetInt("sample", 500, 0, 1 << 30, &p->sample));
+  RECD_RETURN_IF_ERROR(spec.GetString("weighting", "div", &p->weighting));
+  RECD_RETURN_IF_ERROR(spec.GetString("score", "div", &p->score));
+  RECD_RETURN_IF_ERROR(spec.GetDouble("idf", 0.0, 0.0, 1e6, &p->idf));
+  RECD_RETURN_IF_ERROR(spec.CheckAllUsed());
+  RECD_RETURN_IF_ERROR(CheckWeighting("vsknn: weighting", p->weighting));
+  return CheckWeighting("vsknn: score", p->score);
+}
 
 }  // namespace
 
 Result<std::unique_ptr<Recommender>> TrainStan(ModelSpec& spec, const TrainingData& data) {
   StanRecommender::Params p;
-  RECD_RETURN_IF_ERROR(spec.GetInt("k", 500, 1, 1 << 20, &p.k));
-  RECD_RETURN_IF_ERROR(spec.GetInt("sample", 5000, 0, 1 << 30, &p.sample));
-  RECD_RETURN_IF_ERROR(spec.GetDouble("spw", 1.02, 1e-6, 1e6, &p.spw));
-  RECD_RETURN_IF_ERROR(spec.GetDouble("snh", 5.0, 0.0, 1e6, &p.snh_days));
-  RECD_RETURN_IF_ERROR(spec.GetDouble("inh", 2.05, 0.0, 1e6, &p.inh));
-  RECD_RETURN_IF_ERROR(spec.CheckAllUsed());
-  RECD_RETURN_IF_ERROR(NeedSequences(data, "stan"));
+  RECD_RETURN_IF_ERROR(ParseStan(spec, &p));
+  RECD_RETURN_IF_ERROR(NeedSequences(data, spec.name()));
   return std::unique_ptr<Recommender>(new StanRecommender(p, *data.sequences, data.matrix.num_cols));
+}
+
+Result<std::unique_ptr<Recommender>> LoadSessionModel(ModelSpec& spec, const SnapshotReader& reader) {
+  Status st;
+  std::vector<std::vector<UserEvent>> sessions;
+  size_t num_items = 0;
+  if (spec.name() == "sr") {
+    std::vector<uint64_t> offsets;
+    std::vector<uint32_t> items;
+    std::vector<double> weights;
+    RECD_RETURN_IF_ERROR(reader.Array("OFFS", &offsets));
+    RECD_RETURN_IF_ERROR(reader.Array("ITEM", &items));
+    RECD_RETURN_IF_ERROR(reader.Array("WGHT", &weights));
+    if (offsets.empty() || offsets.front() != 0 || offsets.back() != items.size() || weights.size() != items.size()) {
+      return Status::Corruption("model snapshot: sr rules do not fit together");
+    }
+    std::vector<std::vector<Scored>> rules(offsets.size() - 1);
+    for (size_t a = 0; a < rules.size(); ++a) {
+      if (offsets[a] > offsets[a + 1]) return Status::Corruption("model snapshot: sr offsets decrease");
+      for (uint64_t k = offsets[a]; k < offsets[a + 1]; ++k) rules[a].push_back({items[k], weights[k]});
+    }
+    return std::unique_ptr<Recommender>(new SrRecommender(reader.spec(), std::move(rules)));
+  }
+  RECD_RETURN_IF_ERROR(LoadSequences(reader, &sessions, &num_items));
+  if (spec.name() == "vsknn") {
+    VsknnRecommender::Params p;
+    st = ParseVsknn(spec, &p);
+    if (!st.ok()) return Status::Corruption("model snapshot: " + st.message());
+    return std::unique_ptr<Recommender>(new VsknnRecommender(p, sessions, num_items));
+  }
+  StanRecommender::Params p;
+  st = ParseStan(spec, &p);
+  if (!st.ok()) return Status::Corruption("model snapshot: " + st.message());
+  return std::unique_ptr<Recommender>(new StanRecommender(p, sessions, num_items));
 }
 
 Result<std::unique_ptr<Recommender>> TrainSr(ModelSpec& spec, const TrainingData& data) {
@@ -338,14 +477,7 @@ Result<std::unique_ptr<Recommender>> TrainSr(ModelSpec& spec, const TrainingData
 
 Result<std::unique_ptr<Recommender>> TrainVsknn(ModelSpec& spec, const TrainingData& data) {
   VsknnRecommender::Params p;
-  RECD_RETURN_IF_ERROR(spec.GetInt("k", 100, 1, 1 << 20, &p.k));
-  RECD_RETURN_IF_ERROR(spec.GetInt("sample", 500, 0, 1 << 30, &p.sample));
-  RECD_RETURN_IF_ERROR(spec.GetString("weighting", "div", &p.weighting));
-  RECD_RETURN_IF_ERROR(spec.GetString("score", "div", &p.score));
-  RECD_RETURN_IF_ERROR(spec.GetDouble("idf", 0.0, 0.0, 1e6, &p.idf));
-  RECD_RETURN_IF_ERROR(spec.CheckAllUsed());
-  RECD_RETURN_IF_ERROR(CheckWeighting("vsknn: weighting", p.weighting));
-  RECD_RETURN_IF_ERROR(CheckWeighting("vsknn: score", p.score));
+  RECD_RETURN_IF_ERROR(ParseVsknn(spec, &p));
   RECD_RETURN_IF_ERROR(NeedSequences(data, "vsknn"));
   return std::unique_ptr<Recommender>(new VsknnRecommender(p, *data.sequences, data.matrix.num_cols));
 }

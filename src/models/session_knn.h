@@ -25,6 +25,11 @@
 // exp(-|Δposition|/inh); similarity is the cosine of the position-weighted prefix and the
 // neighbour's item set.
 //   spec "stan(k=500,sample=5000,spw=1.02,snh=5,inh=2.05)" (snh in days; 0 turns a decay off).
+//
+// VSTAN (Latifi, Mauro & Jannach 2021) adds V-SKNN's idf bonus (vote · (1 + idf · idf_weight))
+// and weighs each neighbour's votes by exp((i - n)/ipw), i the prefix position of the newest
+// event whose item the neighbour holds.
+//   spec "vstan(k=500,sample=5000,spw=1.02,snh=5,inh=2.05,ipw=1.02,idf=5)".
 #pragma once
 
 #include <memory>
@@ -38,5 +43,8 @@ namespace recd {
 Result<std::unique_ptr<Recommender>> TrainSr(ModelSpec& spec, const TrainingData& data);
 Result<std::unique_ptr<Recommender>> TrainVsknn(ModelSpec& spec, const TrainingData& data);
 Result<std::unique_ptr<Recommender>> TrainStan(ModelSpec& spec, const TrainingData& data);
+// Any of sr, vsknn, stan, vstan (by the spec's name). Their snapshots hold the rules (sr) or the
+// training sessions, from which the indexes are rebuilt.
+Result<std::unique_ptr<Recommender>> LoadSessionModel(ModelSpec& spec, const SnapshotReader& reader);
 
 }  // namespace recd
