@@ -37,7 +37,9 @@ InteractionMatrix InteractionMatrix::Transposed() const {
 
 Result<InteractionMatrix> BuildInteractionMatrix(const Store& store, const EventWeights& weights,
                                                  uint32_t num_items, int max_row_items,
-                                                 MatrixBuildStats* stats) {
+                                                 MatrixBuildStats* stats,
+                                                 std::vector<std::vector<UserEvent>>* sessions) {
+  std::unordered_map<SessionIdx, size_t> session_slot;
   struct Cell {
     double strength = 0;
     uint64_t last_seq = 0;
@@ -61,7 +63,13 @@ Result<InteractionMatrix> BuildInteractionMatrix(const Store& store, const Event
                                              : UINT64_MAX;
     if (row == UINT64_MAX) return true;
     Cell& cell = rows[row][e.item_idx];
-    cell.strength += EventStrength(e.type, e.value, weights);
+    const double strength = EventStrength(e.type, e.value, weights);
+    cell.strength += strength;
+    if (sessions && e.session_idx != kNoIdx && strength > 0) {
+      auto [slot, inserted] = session_slot.try_emplace(e.session_idx, sessions->size());
+      if (inserted) sessions->emplace_back();
+      (*sessions)[slot->second].push_back({e.item_idx, static_cast<float>(strength), e.timestamp_ms});
+    }
     cell.last_seq = local.last_seq;
     return true;
   });

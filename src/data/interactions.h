@@ -23,6 +23,14 @@ class Store;
 // (value - 2.5) / 2.5.
 double EventStrength(EventType type, std::optional<double> value, const EventWeights& weights);
 
+// One event of a shopper's history: the item, how strongly it speaks for the item (a rating, an
+// event-type weight; <= 0 is negative evidence) and when.
+struct UserEvent {
+  ItemIdx item;
+  float weight;
+  int64_t timestamp_ms;
+};
+
 // Compressed sparse rows.
 struct InteractionMatrix {
   uint32_t num_rows = 0;
@@ -44,8 +52,11 @@ struct MatrixBuildStats {
 
 // Reads the whole events column family. Each row keeps at most `max_row_items` items, the most
 // recently touched ones. There are at least `num_items` columns, more if the log names more.
+// With `sessions`, also collects every session's item events (positive strength) in log order,
+// for the models that learn from sequences.
 Result<InteractionMatrix> BuildInteractionMatrix(const Store& store, const EventWeights& weights,
                                                  uint32_t num_items, int max_row_items,
-                                                 MatrixBuildStats* stats);
+                                                 MatrixBuildStats* stats,
+                                                 std::vector<std::vector<UserEvent>>* sessions = nullptr);
 
 }  // namespace recd

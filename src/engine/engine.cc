@@ -333,7 +333,10 @@ class Engine::Impl {
       scored = strongest;
     }
     std::vector<Candidate> picked;
-    std::vector<KnnCandidate> knn = model->knn.Score(scored, n, [&](ItemIdx i) { return filter.Keep(i); });
+    // When lists are blended each source offers more than n, so that an item the others favour
+    // is not lost to one list's cut-off.
+    const size_t offered = model->blend.empty() ? n : n + std::max<size_t>(n, 20);
+    std::vector<KnnCandidate> knn = model->knn.Score(scored, offered, [&](ItemIdx i) { return filter.Keep(i); });
     auto strongest_type = [&](ItemIdx item) {
       auto it = std::find_if(view.affinity.begin(), view.affinity.end(),
                              [&](const Affinity& a) { return a.item == item; });
@@ -349,6 +352,7 @@ class Engine::Impl {
         if (c.because != kNoIdx) c.because_type = strongest_type(c.because);
       }
     }
+    if (picked.size() > n) picked.resize(n);
     BackfillPopular(n, filter, &picked);
     return Present(picked, req.category);
   }
@@ -638,8 +642,8 @@ class Engine::Impl {
   std::vector<Candidate> Blend(const ModelSnapshot& model, const std::vector<HistoryEntry>& entries,
                                std::span<const Affinity> affinity, size_t n, const RequestFilter& filter,
                                std::vector<Candidate> knn) const {
-    std::vector<UserEvent> history;
-    for (const HistoryEntry& h : entries) history.push_back({h.item, h.strength, h.timestamp_ms});
+    std::vector<UserEvent> history;  // oldest first, as sequence models read it
+    for (auto it = entries.rbegin(); it != entries.rend(); ++it) history.push_back({it->item, it->strength, it->timestamp_ms});
     std::unordered_map<ItemIdx, Candidate> merged;
     auto add = [&](ItemIdx item, double normalized, const Candidate* from_knn) {
       auto [it, inserted] = merged.try_emplace(item, Candidate{item, 0.0, Source::kBlend});
@@ -652,8 +656,9 @@ class Engine::Impl {
       for (const Candidate& c : knn) add(c.item, c.score / knn[0].score, &c);
     }
     const std::function<bool(ItemIdx)> keep = [&](ItemIdx i) { return filter.Keep(i); };
+    const size_t offered = n + std::max<size_t>(n, 20);
     for (const ModelSnapshot::Blended& b : model.blend) {
-      std::vector<Scored> list = b.model->Recommend(history, n, keep);
+      std::vector<Scored> list = b.model->Recommend(history, offered, keep);
       if (list.empty() || list[0].score <= 0) continue;
       for (const Scored& s : list) add(s.idx, b.weight * s.score / list[0].score, nullptr);
     }

@@ -285,6 +285,51 @@ TEST_F(EngineTest, BlendedModelsJoinTheListAndSurviveARestart) {
   for (size_t i = 0; i < list.size(); ++i) EXPECT_EQ(again[i].item_key, list[i].item_key);
 }
 
+TEST(EngineSessions, SessionModelsServeTheLiveSessionAndChangeWithTheNextView) {
+  TempDir dir;
+  Options options = TestOptions(dir.path());
+  options.blend_models = {"vsknn(k=50)", "sr"};
+  auto engine = OpenOrDie(options);
+  // Sessions walk a -> b -> c or x -> y -> z.
+  std::vector<Event> events;
+  for (int s = 0; s < 12; ++s) {
+    const char* path[] = {"a", "b", "c"};
+    const char* other[] = {"x", "y", "z"};
+    for (int k = 0; k < 3; ++k) {
+      Event e;
+      e.session_key = "s" + std::to_string(s);
+      e.item_key = s % 2 ? other[k] : path[k];
+      e.type = EventType::kView;
+      e.timestamp_ms = 1700000000000 + s * 100000 + k * 1000;
+      events.push_back(e);
+    }
+  }
+  for (const Status& st : engine->Ingest(events)) ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_TRUE(engine->Retrain(true).ok());
+  ASSERT_EQ(engine->CurrentModel().blend.size(), 2u);
+  auto view = [&](const std::string& item) {
+    Event e;
+    e.session_key = "live";
+    e.item_key = item;
+    e.type = EventType::kView;
+    ASSERT_TRUE(engine->Ingest({e})[0].ok());
+  };
+  RecommendRequest req;
+  req.session_key = "live";
+  req.n = 2;
+  view("a");
+  auto first = engine->Recommend(req);
+  ASSERT_TRUE(first.ok());
+  ASSERT_FALSE(first->empty());
+  EXPECT_EQ((*first)[0].item_key, "b");
+  view("y");  // the session turns to the other path: the very next list follows it
+  auto second = engine->Recommend(req);
+  ASSERT_TRUE(second.ok());
+  ASSERT_FALSE(second->empty());
+  EXPECT_EQ((*second)[0].item_key, "z");
+  EXPECT_EQ((*second)[0].source, "blend");
+}
+
 TEST_F(EngineTest, ABadBlendSpecFailsTheRetrainAndKeepsServing) {
   Options options = TestOptions(dir_.path());
   options.blend_models = {"ease(lambda=3)"};

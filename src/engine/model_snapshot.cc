@@ -125,8 +125,10 @@ Result<std::shared_ptr<const ModelSnapshot>> TrainSnapshot(const Store& store, c
   auto s = std::make_shared<ModelSnapshot>();
   s->info.built_at_ms = NowMs();
   MatrixBuildStats stats;
+  std::vector<std::vector<UserEvent>> sessions;  // for blended session models
   Result<InteractionMatrix> matrix = BuildInteractionMatrix(
-      store, options.event_weights, num_items, options.knn_max_user_items, &stats);
+      store, options.event_weights, num_items, options.knn_max_user_items, &stats,
+      options.blend_models.empty() ? nullptr : &sessions);
   if (!matrix.ok()) return matrix.status();
   ItemKnnParams params{options.knn_neighbors, options.knn_shrink};
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -135,7 +137,8 @@ Result<std::shared_ptr<const ModelSnapshot>> TrainSnapshot(const Store& store, c
     ModelSnapshot::Blended b;
     std::string spec;
     RECD_RETURN_IF_ERROR(ParseBlendEntry(entry, &b.weight, &spec));
-    Result<std::unique_ptr<Recommender>> model = TrainRecommender(spec, TrainingData{*matrix, stats.last_time_ms});
+    Result<std::unique_ptr<Recommender>> model =
+        TrainRecommender(spec, TrainingData{*matrix, stats.last_time_ms, &sessions});
     if (!model.ok()) return model.status().WithContext("models.blend: ");
     b.model = std::move(model).value();
     s->info.blend.push_back({b.model->Spec(), b.weight});

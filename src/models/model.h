@@ -19,14 +19,6 @@
 
 namespace recd {
 
-// One event of a shopper's history: the item, how strongly it speaks for the item (a rating, an
-// event-type weight; <= 0 is negative evidence) and when.
-struct UserEvent {
-  ItemIdx item;
-  float weight;
-  int64_t timestamp_ms;
-};
-
 // The distinct items below `num_items` whose summed weight in `history` is positive, sorted: what a
 // binary model sees of a history (a view and a later dislike of one item cancel out).
 std::vector<ItemIdx> PositiveItems(std::span<const UserEvent> history, size_t num_items);
