@@ -17,7 +17,7 @@ const std::vector<std::string>& Specs() {
   static const std::vector<std::string> specs = {
       "popularity", "itemknn(k=10)", "userknn(k=5)", "sar(half_life_days=0)", "ease(l2=1)",
       "als(factors=8,iters=10,reg=0.1,alpha=10)", "bpr(factors=8,epochs=200,lr=0.1,reg=0.001)",
-      "sr", "vsknn(k=20)", "stan(k=20)", "vstan(k=20)"};
+      "sr", "vsknn(k=20)", "vmis(k=20,m=50)", "stan(k=20)", "vstan(k=20)"};
   return specs;
 }
 

@@ -150,7 +150,7 @@ std::vector<ItemIdx> PositiveItems(std::span<const UserEvent> history, size_t nu
 
 const std::vector<std::string>& RecommenderNames() {
   static const std::vector<std::string> names = {"popularity", "itemknn", "userknn", "sar", "ease", "als", "bpr",
-                                                 "sr", "vsknn", "stan", "vstan"};
+                                                 "sr", "vsknn", "vmis", "stan", "vstan"};
   return names;
 }
 
@@ -177,8 +177,9 @@ Result<std::unique_ptr<Recommender>> TrainRecommender(const std::string& text, c
   if (spec.name() == "sr") return TrainSr(spec, data);
   if (spec.name() == "vsknn") return TrainVsknn(spec, data);
   if (spec.name() == "stan" || spec.name() == "vstan") return TrainStan(spec, data);
+  if (spec.name() == "vmis") return TrainVmis(spec, data);
   return Status::InvalidArgument("model spec '" + text + "': unknown model '" + spec.name() +
-                                 "' (expected popularity, itemknn, userknn, sar, ease, als, bpr, sr, vsknn, stan or vstan)");
+                                 "' (expected popularity, itemknn, userknn, sar, ease, als, bpr, sr, vsknn, vmis, stan or vstan)");
 }
 
 Result<std::unique_ptr<Recommender>> LoadRecommender(std::string_view bytes) {
@@ -205,7 +206,8 @@ Result<std::unique_ptr<Recommender>> LoadRecommender(std::string_view bytes) {
     model = LoadAls(spec, *reader);
   } else if (spec.name() == "bpr") {
     model = LoadBpr(spec, *reader);
-  } else if (spec.name() == "sr" || spec.name() == "vsknn" || spec.name() == "stan" || spec.name() == "vstan") {
+  } else if (spec.name() == "sr" || spec.name() == "vsknn" || spec.name() == "vmis" || spec.name() == "stan" ||
+             spec.name() == "vstan") {
     model = LoadSessionModel(spec, *reader);
   }
   if (model.ok() && (*model)->Spec() != reader->spec()) {

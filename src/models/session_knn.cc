@@ -236,6 +236,135 @@ class VsknnRecommender : public Recommender {
   std::vector<double> idf_;
 };
 
+// VMIS-kNN (Kersbergen, Sprangers & Schelter, "Serenade - low-latency session-based
+// recommendation in e-commerce at scale", SIGMOD 2022): V-SKNN over an index that keeps only the
+// m most recent sessions per item, so a request touches at most |prefix| · m sessions whatever
+// the size of the log. Similarities accumulate along the index into per-thread dense scratch.
+class VmisRecommender : public Recommender {
+ public:
+  struct Params {
+    int k = 100, m = 500;
+    std::string weighting = "linear", score = "div";
+    double idf = 0;
+    std::string Spec() const {
+      char buf[160];
+      std::snprintf(buf, sizeof(buf), "vmis(k=%d,m=%d,weighting=%s,score=%s,idf=%g)", k, m, weighting.c_str(),
+                    score.c_str(), idf);
+      return buf;
+    }
+  };
+
+  VmisRecommender(Params p, const std::vector<std::vector<UserEvent>>& sessions, size_t num_items)
+      : p_(std::move(p)), training_(sessions), num_items_(num_items) {
+    offsets_.push_back(0);
+    std::vector<int64_t> last_time(sessions.size(), 0);
+    std::vector<double> events(num_items, 0.0);
+    std::vector<std::vector<uint32_t>> item_sessions(num_items);
+    for (uint32_t s = 0; s < sessions.size(); ++s) {
+      std::vector<ItemIdx> items;
+      for (const UserEvent& e : sessions[s]) {
+        if (e.item >= num_items) continue;
+        items.push_back(e.item);
+        events[e.item] += 1;
+        last_time[s] = std::max(last_time[s], e.timestamp_ms);
+      }
+      std::sort(items.begin(), items.end());
+      items.erase(std::unique(items.begin(), items.end()), items.end());
+      for (ItemIdx i : items) item_sessions[i].push_back(s);
+      items_.insert(items_.end(), items.begin(), items.end());
+      offsets_.push_back(items_.size());
+    }
+    // Each item keeps its m most recent sessions, newest first.
+    index_offsets_.push_back(0);
+    for (auto& list : item_sessions) {
+      std::stable_sort(list.begin(), list.end(), [&](uint32_t a, uint32_t b) { return last_time[a] > last_time[b]; });
+      if (list.size() > static_cast<size_t>(p_.m)) list.resize(p_.m);
+      index_.insert(index_.end(), list.begin(), list.end());
+      index_offsets_.push_back(index_.size());
+    }
+    idf_.assign(num_items, 0.0);
+    for (size_t i = 0; i < num_items; ++i) {
+      idf_[i] = events[i] > 0 ? std::log(static_cast<double>(sessions.size()) / events[i]) : 0.0;
+    }
+    recency_.resize(sessions.size());  // rank by recency, for deterministic ties
+    std::vector<uint32_t> order(sessions.size());
+    for (uint32_t s = 0; s < order.size(); ++s) order[s] = s;
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return last_time[a] > last_time[b]; });
+    for (uint32_t r = 0; r < order.size(); ++r) recency_[order[r]] = r;
+  }
+
+  std::string Spec() const override { return p_.Spec(); }
+  std::string Save() const override {
+    SnapshotWriter w(p_.Spec());
+    SaveSequences(&w, training_, num_items_);
+    return w.Finish();
+  }
+
+  std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
+                                const std::function<bool(ItemIdx)>& keep) const override {
+    // Distinct prefix items with the weight of their latest position.
+    thread_local std::vector<std::pair<ItemIdx, float>> prefix;
+    prefix.clear();
+    const int len = static_cast<int>(history.size());
+    for (int i = 0; i < len; ++i) {
+      if (history[i].item >= num_items_) continue;
+      const float w = static_cast<float>(PositionWeight(p_.weighting, i + 1, len));
+      auto it = std::find_if(prefix.begin(), prefix.end(), [&](const auto& e) { return e.first == history[i].item; });
+      if (it == prefix.end()) {
+        prefix.emplace_back(history[i].item, w);
+      } else {
+        it->second = w;
+      }
+    }
+    if (prefix.empty()) return {};
+    // Similarity of every indexed session: the weights of the prefix items it holds.
+    thread_local std::vector<float> sim;
+    thread_local std::vector<uint32_t> touched;
+    if (sim.size() < recency_.size()) sim.assign(recency_.size(), 0.0f);
+    touched.clear();
+    for (const auto& [item, w] : prefix) {
+      for (uint64_t k = index_offsets_[item]; k < index_offsets_[item + 1]; ++k) {
+        const uint32_t s = index_[k];
+        if (sim[s] == 0.0f) touched.push_back(s);
+        sim[s] += w;
+      }
+    }
+    // The k most similar; ties go to the more recent session.
+    const size_t k = std::min(touched.size(), static_cast<size_t>(p_.k));
+    auto better = [&](uint32_t a, uint32_t b) { return sim[a] > sim[b] || (sim[a] == sim[b] && recency_[a] < recency_[b]); };
+    std::partial_sort(touched.begin(), touched.begin() + k, touched.end(), better);
+    const float norm = static_cast<float>(prefix.size());
+    std::unordered_map<ItemIdx, double> scores;
+    for (size_t r = 0; r < k; ++r) {
+      const uint32_t s = touched[r];
+      const ItemIdx* begin = items_.data() + offsets_[s];
+      const ItemIdx* end = items_.data() + offsets_[s + 1];
+      double decay = 0;
+      for (int step = 1; step <= len; ++step) {
+        if (std::binary_search(begin, end, history[len - step].item)) {
+          decay = StepWeight(p_.score, step);
+          break;
+        }
+      }
+      const double similarity = sim[s] / norm;
+      for (const ItemIdx* i = begin; i != end; ++i) scores[*i] += (similarity + similarity * idf_[*i] * p_.idf) * decay;
+    }
+    for (uint32_t s : touched) sim[s] = 0.0f;
+    return Normalised(scores, n, keep);
+  }
+
+ private:
+  Params p_;
+  std::vector<std::vector<UserEvent>> training_;  // as given, for Save
+  size_t num_items_;
+  std::vector<uint64_t> offsets_;        // by session, into items_
+  std::vector<ItemIdx> items_;           // each session's distinct items, sorted
+  std::vector<uint64_t> index_offsets_;  // by item, into index_
+  std::vector<uint32_t> index_;          // each item's m most recent sessions
+  std::vector<uint32_t> recency_;        // by session: 0 for the most recent
+  std::vector<double> idf_;
+};
+
 // STAN, sequence and time aware neighbourhood (Garg, Gupta, Malhotra, Vig & Shroff, SIGIR 2019),
 // and VSTAN (Latifi, Mauro & Jannach, "Session-aware recommendation: a surprising quest for the
 // state of the art", Information Sciences 2021), which adds an idf bonus and a decay by how far
@@ -404,6 +533,24 @@ Status ParseVsknn(ModelSpec& spec, VsknnRecommender::Params* p) {
 
 }  // namespace
 
+Status ParseVmis(ModelSpec& spec, VmisRecommender::Params* p) {
+  RECD_RETURN_IF_ERROR(spec.GetInt("k", 100, 1, 1 << 20, &p->k));
+  RECD_RETURN_IF_ERROR(spec.GetInt("m", 500, 1, 1 << 24, &p->m));
+  RECD_RETURN_IF_ERROR(spec.GetString("weighting", "linear", &p->weighting));
+  RECD_RETURN_IF_ERROR(spec.GetString("score", "div", &p->score));
+  RECD_RETURN_IF_ERROR(spec.GetDouble("idf", 0.0, 0.0, 1e6, &p->idf));
+  RECD_RETURN_IF_ERROR(spec.CheckAllUsed());
+  RECD_RETURN_IF_ERROR(CheckWeighting("vmis: weighting", p->weighting));
+  return CheckWeighting("vmis: score", p->score);
+}
+
+Result<std::unique_ptr<Recommender>> TrainVmis(ModelSpec& spec, const TrainingData& data) {
+  VmisRecommender::Params p;
+  RECD_RETURN_IF_ERROR(ParseVmis(spec, &p));
+  RECD_RETURN_IF_ERROR(NeedSequences(data, "vmis"));
+  return std::unique_ptr<Recommender>(new VmisRecommender(p, *data.sequences, data.matrix.num_cols));
+}
+
 Result<std::unique_ptr<Recommender>> TrainStan(ModelSpec& spec, const TrainingData& data) {
   StanRecommender::Params p;
   RECD_RETURN_IF_ERROR(ParseStan(spec, &p));
@@ -433,6 +580,12 @@ Result<std::unique_ptr<Recommender>> LoadSessionModel(ModelSpec& spec, const Sna
     return std::unique_ptr<Recommender>(new SrRecommender(reader.spec(), std::move(rules)));
   }
   RECD_RETURN_IF_ERROR(LoadSequences(reader, &sessions, &num_items));
+  if (spec.name() == "vmis") {
+    VmisRecommender::Params p;
+    st = ParseVmis(spec, &p);
+    if (!st.ok()) return Status::Corruption("model snapshot: " + st.message());
+    return std::unique_ptr<Recommender>(new VmisRecommender(p, sessions, num_items));
+  }
   if (spec.name() == "vsknn") {
     VsknnRecommender::Params p;
     st = ParseVsknn(spec, &p);

@@ -19,6 +19,12 @@
 //   quadratic (i/n)²; score weights of s steps back as for SR; idf(item) = ln(sessions /
 //   events of the item).
 //
+// VMIS-kNN (Kersbergen, Sprangers & Schelter, SIGMOD 2022): V-SKNN over an index keeping only the
+// m most recent sessions per item, so a request touches at most |prefix| · m sessions, bounded by
+// construction whatever the size of the log; ties between equally similar sessions go to the
+// more recent one.
+//   spec "vmis(k=100,m=500,weighting=linear,score=div,idf=0)".
+//
 // STAN (Garg et al., SIGIR 2019): like V-SKNN with three exponential decays — prefix positions
 // exp((i - n)/spw), neighbour age exp(-age/snh) relative to the newest prefix event, and within a
 // neighbour the distance of a candidate from the last item it shares with the prefix,
@@ -43,7 +49,8 @@ namespace recd {
 Result<std::unique_ptr<Recommender>> TrainSr(ModelSpec& spec, const TrainingData& data);
 Result<std::unique_ptr<Recommender>> TrainVsknn(ModelSpec& spec, const TrainingData& data);
 Result<std::unique_ptr<Recommender>> TrainStan(ModelSpec& spec, const TrainingData& data);
-// Any of sr, vsknn, stan, vstan (by the spec's name). Their snapshots hold the rules (sr) or the
+Result<std::unique_ptr<Recommender>> TrainVmis(ModelSpec& spec, const TrainingData& data);
+// Any of sr, vsknn, vmis, stan, vstan (by the spec's name). Their snapshots hold the rules (sr) or the
 // training sessions, from which the indexes are rebuilt.
 Result<std::unique_ptr<Recommender>> LoadSessionModel(ModelSpec& spec, const SnapshotReader& reader);
 
