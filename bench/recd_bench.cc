@@ -6,6 +6,7 @@
 //
 // Phases (each bounded by --seconds):
 //   train           seconds to train each model family on ML-100k (../shared/data)
+//   sessions        VMIS-kNN prediction latency on synthetic logs of 1M and 10M events
 //   ingest/engine   durable Engine::Ingest (WAL synced per call), batch sizes 1, 100, 1000
 //   ingest/http     POST /v1/events: single events from 32 connections (group commit), and JSON
 //                   arrays of 100 and 1000 events from 4 connections
@@ -19,6 +20,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <numeric>
 #include <random>
 #include <string>
 #include <thread>
@@ -32,6 +34,7 @@
 #include "data/dataset.h"
 #include "data/split.h"
 #include "eval/evaluator.h"
+#include "models/model.h"
 #include "server/http_client.h"
 #include "server/http_server.h"
 #include "server/routes.h"
@@ -323,6 +326,68 @@ void BenchTraining(const std::string& shared_data) {
   }
 }
 
+// A synthetic session log shaped like the Diginetica sample (about 4 views per session, a
+// popularity skew, neighbouring items viewed together), `events` events over `items` items.
+std::vector<std::vector<UserEvent>> SyntheticSessions(size_t events, uint32_t items, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<double> weights(items);
+  for (uint32_t i = 0; i < items; ++i) weights[i] = 1.0 / std::pow(i + 1.0, 0.9);
+  std::discrete_distribution<uint32_t> popular(weights.begin(), weights.end());
+  std::geometric_distribution<int> extra(1.0 / 2.2);  // 2 + geometric: ~4.2 events per session
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<std::vector<UserEvent>> sessions;
+  int64_t t = 1700000000000;
+  size_t total = 0;
+  while (total < events) {
+    const int len = 2 + extra(rng);
+    std::vector<UserEvent> s;
+    uint32_t item = popular(rng);
+    for (int k = 0; k < len; ++k) {
+      s.push_back({item, 1.0f, t += 5000});
+      item = u(rng) < 0.5 ? (item + 1 + static_cast<uint32_t>(rng() % 8)) % items : popular(rng);
+    }
+    total += s.size();
+    sessions.push_back(std::move(s));
+  }
+  return sessions;
+}
+
+// Session prediction latency of VMIS-kNN on synthetic logs of growing size: the request cost is
+// bounded by m and k, so it should not grow with the log.
+void BenchSessions() {
+  for (size_t events : {size_t{1000000}, size_t{10000000}}) {
+    const uint32_t items = 1000000;
+    std::vector<std::vector<UserEvent>> sessions = SyntheticSessions(events, items, 11);
+    std::vector<std::vector<UserEvent>> queries = SyntheticSessions(50000, items, 12);
+    InteractionMatrix empty;
+    empty.num_cols = items;
+    empty.row_ptr.push_back(0);
+    const int64_t t0 = MonotonicMicros();
+    auto model = TrainRecommender("vmis(k=100,m=500)", TrainingData{empty, 0, &sessions});
+    const double train_s = (MonotonicMicros() - t0) / 1e6;
+    if (!model.ok()) return;
+    sessions.clear();
+    sessions.shrink_to_fit();
+    std::vector<double> lat;
+    auto keep = [](ItemIdx) { return true; };
+    std::mt19937 rng(13);
+    for (const auto& q : queries) {
+      const size_t prefix = 1 + rng() % (q.size() - 1);
+      const int64_t a = MonotonicMicros();
+      (void)(*model)->Recommend(std::span<const UserEvent>(q.data(), prefix), 20, keep);
+      lat.push_back(MonotonicMicros() - a);
+    }
+    const double secs = std::accumulate(lat.begin(), lat.end(), 0.0) / 1e6;
+    Row r = Summarize(fmt::format("session/vmis(k=100,m=500) {}M events, 1M items", events / 1000000), lat,
+                      static_cast<double>(lat.size()), secs, "req/s");
+    std::vector<double> sorted = lat;
+    const double p90 = Percentile(sorted, 0.90);
+    r.note = fmt::format("p90 {:.1f} us; index built in {:.1f} s", p90, train_s);
+    Print(r);
+    rows.push_back(r);
+  }
+}
+
 std::string CpuModel() {
   std::ifstream in("/proc/cpuinfo");
   std::string line;
@@ -339,7 +404,7 @@ int main(int argc, char** argv) {
   using namespace recd;
   double seconds = 3;
   std::string out = "bench/results/recd_bench.json";
-  std::string only;  // run one phase: train, ingest, http-ingest, recommend, swap, http
+  std::string only;  // run one phase: train, sessions, ingest, http-ingest, recommend, swap, http
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--seconds") seconds = std::stod(argv[i + 1]);
@@ -350,6 +415,7 @@ int main(int argc, char** argv) {
   std::printf("recd_bench: %s, %u cores, %.1f s per phase\n\n", CpuModel().c_str(), std::thread::hardware_concurrency(), seconds);
 
   if (run("train")) BenchTraining("../shared/data");
+  if (run("sessions")) BenchSessions();
   if (run("ingest")) BenchEngineIngest(seconds);
   if (run("http-ingest")) BenchHttpIngest(seconds);
 
