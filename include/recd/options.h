@@ -40,6 +40,13 @@ struct Options {
   std::vector<EventType> exclude_types = {EventType::kPurchase, EventType::kDislike};
   int64_t max_future_ms = 24LL * 3600 * 1000;  // timestamps further ahead than this are rejected
 
+  // --- sessions ---
+  // An event with a user but no session joins the user's current session, or starts a new one
+  // ("<user>@<time>") after this much inactivity; 0 turns derivation off.
+  int session_gap_minutes = 30;
+  // A session inactive this long no longer serves its history; 0 keeps sessions forever.
+  int session_ttl_minutes = 24 * 60;
+
   // --- online state ---
   int history_size = 200;  // recent events kept per shopper for live scoring
   double popularity_half_life_hours = 168;  // time decay of the popularity counters

@@ -240,6 +240,9 @@ Status RunEval(const EvalFlags& f) {
   Split split;
   bool given = false;
   RECD_RETURN_IF_ERROR(Load(f, &dataset, &split, &given, &report));
+  if (given && f.protocol == "session") {
+    return Status::InvalidArgument("--protocol session: splits sessions itself; give --dataset, not --train/--test");
+  }
   if (!given && f.protocol == "session") return RunSessionEval(f, dataset, std::move(report));
   if (!given) RECD_RETURN_IF_ERROR(SplitRows(f, dataset.interactions, &split, &report.protocol));
   OfflineEvaluator evaluator(dataset, split, Options(f, report.ks));

@@ -96,6 +96,10 @@ std::vector<ConfigKey> MakeKeys() {
   std::vector<ConfigKey> rest = {
       Number<int64_t>("events.max_future_ms", "events stamped further ahead than this are rejected",
                       &Options::max_future_ms, 0, int64_t{365} * 24 * 3600 * 1000),
+      Number("sessions.gap_minutes", "inactivity after which a user's events start a new derived session; 0: no derivation",
+             &Options::session_gap_minutes, 0, 1000000),
+      Number("sessions.ttl_minutes", "a session inactive this long no longer serves its history; 0: never",
+             &Options::session_ttl_minutes, 0, 100000000),
       Number("online.history_size", "recent events kept per shopper for live scoring",
              &Options::history_size, 1, 100000),
       Number("online.popularity_half_life_hours", "half-life of the popularity counters",

@@ -468,6 +468,9 @@ class Engine::Impl {
     std::vector<EventRecord> records;
     {
       std::unique_lock<RwLock> state(state_mu_);
+      // Derived sessions of users seen earlier in this group: (latest time, session).
+      std::unordered_map<UserIdx, std::pair<int64_t, SessionIdx>> derived;
+      const int64_t gap_ms = int64_t{options_.session_gap_minutes} * 60000;
       for (Writer* w : group) {
         for (size_t i = 0; i < w->events->size(); ++i) {
           if (!(*w->statuses)[i].ok()) continue;
@@ -475,7 +478,21 @@ class Engine::Impl {
           EventRecord r;
           r.type = e.type;
           if (!e.user_key.empty()) r.user_idx = Intern(user_keys_, kUserNs, e.user_key, batch);
-          if (!e.session_key.empty()) r.session_idx = Intern(session_keys_, kSessionNs, e.session_key, batch);
+          if (!e.session_key.empty()) {
+            r.session_idx = Intern(session_keys_, kSessionNs, e.session_key, batch);
+          } else if (r.user_idx != kNoIdx && gap_ms > 0) {
+            // No session given: the user's current one, or a new one after a long enough pause.
+            auto it = derived.find(r.user_idx);
+            SessionIdx current = it != derived.end() && e.timestamp_ms - it->second.first <= gap_ms
+                                     ? it->second.second
+                                     : it != derived.end() ? kNoIdx
+                                                           : online_.CurrentSession(r.user_idx, e.timestamp_ms, gap_ms);
+            if (current == kNoIdx) {
+              current = Intern(session_keys_, kSessionNs, e.user_key + "@" + std::to_string(e.timestamp_ms), batch);
+            }
+            r.session_idx = current;
+          }
+          if (r.user_idx != kNoIdx && r.session_idx != kNoIdx) derived[r.user_idx] = {e.timestamp_ms, r.session_idx};
           if (!e.item_key.empty()) r.item_idx = Intern(item_keys_, kItemNs, e.item_key, batch);
           r.timestamp_ms = e.timestamp_ms;
           r.value = e.value;

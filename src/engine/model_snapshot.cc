@@ -130,6 +130,10 @@ Result<std::shared_ptr<const ModelSnapshot>> TrainSnapshot(const Store& store, c
       store, options.event_weights, num_items, options.knn_max_user_items, &stats,
       options.blend_models.empty() ? nullptr : &sessions);
   if (!matrix.ok()) return matrix.status();
+  for (auto& session : sessions) {  // the log is in arrival order; models want time order
+    std::stable_sort(session.begin(), session.end(),
+                     [](const UserEvent& a, const UserEvent& b) { return a.timestamp_ms < b.timestamp_ms; });
+  }
   ItemKnnParams params{options.knn_neighbors, options.knn_shrink};
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   s->knn = ItemKnnModel::Build(*matrix, params, threads);

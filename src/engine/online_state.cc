@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/clock.h"
 #include "data/interactions.h"
 
 namespace recd {
@@ -19,8 +20,32 @@ void OnlineState::Apply(const EventRecord& e) {
   const bool exclude = std::find(options_.exclude_types.begin(), options_.exclude_types.end(),
                                  e.type) != options_.exclude_types.end();
   HistoryEntry entry{e.item_idx, e.type, static_cast<float>(strength), e.timestamp_ms};
-  if (e.user_idx != kNoIdx) Record(users_, e.user_idx, entry, exclude);
+  if (e.user_idx != kNoIdx && e.session_idx != kNoIdx) Link(e.user_idx, e.session_idx);
+  if (e.user_idx != kNoIdx) {
+    Record(users_, e.user_idx, entry, exclude);
+    users_[e.user_idx].link = e.session_idx != kNoIdx ? e.session_idx : users_[e.user_idx].link;
+  }
   if (e.session_idx != kNoIdx) Record(sessions_, e.session_idx, entry, exclude);
+}
+
+// The first event that names both a session and a user links them: the session's earlier,
+// anonymous events join the user's history.
+void OnlineState::Link(UserIdx user, SessionIdx session) {
+  if (session >= sessions_.size()) sessions_.resize(session + 1);
+  Shopper& s = sessions_[session];
+  if (s.link != kNoIdx) return;
+  s.link = user;
+  const size_t n = s.ring.size();
+  for (size_t i = 0; i < n; ++i) {
+    const HistoryEntry& h = s.ring[(s.next + i) % n];  // oldest first
+    const bool excluded = std::binary_search(s.excluded.begin(), s.excluded.end(), h.item);
+    Record(users_, user, h, excluded);
+  }
+}
+
+SessionIdx OnlineState::CurrentSession(UserIdx user, int64_t t_ms, int64_t gap_ms) const {
+  if (user >= users_.size() || users_[user].link == kNoIdx || users_[user].ring.empty()) return kNoIdx;
+  return t_ms - users_[user].last_ms <= gap_ms ? users_[user].link : kNoIdx;
 }
 
 void OnlineState::Record(std::vector<Shopper>& shoppers, uint32_t idx, const HistoryEntry& entry,
@@ -34,6 +59,7 @@ void OnlineState::Record(std::vector<Shopper>& shoppers, uint32_t idx, const His
     s.ring[s.next] = entry;
     s.next = (s.next + 1) % capacity;
   }
+  s.last_ms = std::max(s.last_ms, entry.timestamp_ms);
   if (exclude) {
     auto it = std::lower_bound(s.excluded.begin(), s.excluded.end(), entry.item);
     if (it == s.excluded.end() || *it != entry.item) s.excluded.insert(it, entry.item);
@@ -48,6 +74,8 @@ const OnlineState::Shopper* OnlineState::Find(UserIdx user, SessionIdx session) 
     s = user < users_.size() ? &users_[user] : nullptr;
   } else if (session != kNoIdx) {
     s = session < sessions_.size() ? &sessions_[session] : nullptr;
+    const int64_t ttl_ms = int64_t{options_.session_ttl_minutes} * 60000;
+    if (s && ttl_ms > 0 && NowMs() - s->last_ms > ttl_ms) s = nullptr;
   }
   return s && !s->ring.empty() ? s : nullptr;
 }

@@ -38,7 +38,11 @@ class OnlineState {
   // Applies one stored event.
   void Apply(const EventRecord& event);
 
-  // Fills `view` from the user's history, or the session's if user is kNoIdx.
+  // The user's current session if their latest event is at most `gap_ms` before `t_ms`.
+  SessionIdx CurrentSession(UserIdx user, int64_t t_ms, int64_t gap_ms) const;
+
+  // Fills `view` from the user's history, or the session's if user is kNoIdx. A session idle
+  // for longer than the configured TTL has no history.
   void Collect(UserIdx user, SessionIdx session, ShopperView* view) const;
   // Recent history, newest first.
   std::vector<HistoryEntry> History(UserIdx user, SessionIdx session) const;
@@ -52,11 +56,14 @@ class OnlineState {
     std::vector<HistoryEntry> ring;  // capacity history_size; `next` is the oldest once full
     size_t next = 0;
     std::vector<ItemIdx> excluded;   // sorted
+    int64_t last_ms = 0;             // the latest event
+    uint32_t link = kNoIdx;          // users: their current session; sessions: their user
   };
   struct ItemCounters {
     DecayedCounter popularity, trend_short, trend_long;
   };
   void Record(std::vector<Shopper>& shoppers, uint32_t idx, const HistoryEntry& entry, bool exclude);
+  void Link(UserIdx user, SessionIdx session);
   const Shopper* Find(UserIdx user, SessionIdx session) const;
 
   const Options& options_;

@@ -190,10 +190,11 @@ OfflineEvaluator::OfflineEvaluator(const Dataset& dataset, const Split& split, E
   for (const Interaction& r : split.fold_in) {
     fold_in_events[r.user].push_back({r.item, dataset.ratings ? r.rating : 1.0f, r.timestamp_ms});
   }
+  // Histories oldest first: the sequence models read the order (a holdout split shuffles it).
+  auto by_time = [](const UserEvent& a, const UserEvent& b) { return a.timestamp_ms < b.timestamp_ms; };
+  for (auto& seq : train_events) std::stable_sort(seq.begin(), seq.end(), by_time);
+  for (auto& seq : fold_in_events) std::stable_sort(seq.begin(), seq.end(), by_time);
   sequences_ = train_events;
-  for (auto& seq : sequences_) {
-    std::stable_sort(seq.begin(), seq.end(), [](const UserEvent& a, const UserEvent& b) { return a.timestamp_ms < b.timestamp_ms; });
-  }
   std::vector<std::vector<ItemIdx>> test_items = ItemsByUser(split.test, num_users);
   // Every test item counts as relevant, candidate or not (as Microsoft Recommenders does:
   // recall's denominator is the user's whole test set).

@@ -54,6 +54,7 @@ class ReplayEngine {
     Options engine_options = options.engine;
     engine_options.data_dir = dir_.path();
     engine_options.retrain_interval_seconds = 0;
+    engine_options.session_ttl_minutes = 0;  // datasets are replayed long after they were recorded
     engine_options.max_future_ms = int64_t{100} * 365 * 24 * 3600 * 1000;  // datasets may be stamped in any year
     engine_options.exclude_types.clear();
     for (int t = 0; exclude_seen && t < kNumEventTypes; ++t) engine_options.exclude_types.push_back(static_cast<EventType>(t));

@@ -26,8 +26,8 @@ std::vector<ItemIdx> PositiveItems(std::span<const UserEvent> history, size_t nu
 struct TrainingData {
   const InteractionMatrix& matrix;  // shoppers x items (binary, or counts)
   int64_t reference_time_ms = 0;    // the latest training event: "now" for time decay
-  // The shoppers' (or sessions') events in time order, one sequence per row of `matrix`, for
-  // the models that need order (sr, vsknn); null where the trainer has none.
+  // Sessions' events in time order, for the models that learn from sequences (sr, vsknn, vmis,
+  // stan, vstan); null where the trainer has none.
   const std::vector<std::vector<UserEvent>>* sequences = nullptr;
 };
 
@@ -36,8 +36,8 @@ class Recommender {
   virtual ~Recommender() = default;
   // The canonical spec, every parameter spelled out.
   virtual std::string Spec() const = 0;
-  // The best `n` items for a shopper whose history is `history` (any order), among those `keep`
-  // accepts, best first. May return fewer than n.
+  // The best `n` items for a shopper whose history is `history`, oldest event first (the
+  // session models read the order), among those `keep` accepts, best first. May return fewer.
   virtual std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
                                         const std::function<bool(ItemIdx)>& keep) const = 0;
   // The stored form (models/snapshot_io.h); LoadRecommender gives back a model that answers

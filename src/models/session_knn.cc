@@ -17,22 +17,33 @@ Status CheckWeighting(const std::string& name, const std::string& value) {
   return Status::OK();
 }
 
-// Weight of a distance d >= 1 (SR rules, V-SKNN score decay).
+// The weighting functions keep session-rec's names and definitions, so that its published
+// parameters mean the same here.
+// Weight of a distance d >= 1 (SR rules, the score decay of the kNN models).
 double StepWeight(const std::string& w, int d) {
   if (w == "div") return 1.0 / d;
   if (w == "same") return 1.0;
-  if (w == "linear") return std::max(0.0, 1.0 - 0.1 * d);
+  if (w == "linear") return d <= 100 ? 1.0 - 0.1 * d : 0.0;
   if (w == "log") return 1.0 / std::log10(d + 1.7);
   return 1.0 / (static_cast<double>(d) * d);  // quadratic
 }
 
-// Weight of the i-th (1-based) of n prefix items (V-SKNN similarity).
+// Weight of the i-th (1-based) of n prefix items (V-SKNN and VMIS-kNN similarity).
 double PositionWeight(const std::string& w, int i, int n) {
-  if (w == "div") return 1.0 / (n - i + 1);
+  if (w == "div") return static_cast<double>(i) / n;
   if (w == "same") return 1.0;
-  if (w == "linear") return static_cast<double>(i) / n;
+  if (w == "linear") return i <= 10 ? 1.0 - 0.1 * (n - i) : 0.0;
   if (w == "log") return 1.0 / std::log10(n - i + 1.7);
   return std::pow(static_cast<double>(i) / n, 2);  // quadratic
+}
+
+// Training sessions holding at least one known item: the N of idf = ln(N / events of the item).
+double CountSessions(const std::vector<std::vector<UserEvent>>& sessions, size_t num_items) {
+  double n = 0;
+  for (const auto& s : sessions) {
+    n += std::any_of(s.begin(), s.end(), [&](const UserEvent& e) { return e.item < num_items; });
+  }
+  return n;
 }
 
 std::vector<Scored> Normalised(std::unordered_map<ItemIdx, double>& scores, size_t n,
@@ -132,7 +143,7 @@ class SrRecommender : public Recommender {
 class VsknnRecommender : public Recommender {
  public:
   struct Params {
-    int k = 100, sample = 500;
+    int k = 100, sample = 1000;
     std::string weighting = "div", score = "div";
     double idf = 0;
     std::string Spec() const {
@@ -161,7 +172,7 @@ class VsknnRecommender : public Recommender {
       sessions_[s].erase(std::unique(sessions_[s].begin(), sessions_[s].end()), sessions_[s].end());
     }
     idf_.assign(num_items, 0.0);
-    const double n_sessions = static_cast<double>(sessions.size());
+    const double n_sessions = CountSessions(sessions, num_items);
     for (size_t i = 0; i < num_items; ++i) idf_[i] = events[i] > 0 ? std::log(n_sessions / events[i]) : 0.0;
   }
 
@@ -244,7 +255,7 @@ class VmisRecommender : public Recommender {
  public:
   struct Params {
     int k = 100, m = 500;
-    std::string weighting = "linear", score = "div";
+    std::string weighting = "div", score = "div";
     double idf = 0;
     std::string Spec() const {
       char buf[160];
@@ -283,9 +294,8 @@ class VmisRecommender : public Recommender {
       index_offsets_.push_back(index_.size());
     }
     idf_.assign(num_items, 0.0);
-    for (size_t i = 0; i < num_items; ++i) {
-      idf_[i] = events[i] > 0 ? std::log(static_cast<double>(sessions.size()) / events[i]) : 0.0;
-    }
+    const double n_sessions = CountSessions(sessions, num_items);
+    for (size_t i = 0; i < num_items; ++i) idf_[i] = events[i] > 0 ? std::log(n_sessions / events[i]) : 0.0;
     recency_.resize(sessions.size());  // rank by recency, for deterministic ties
     std::vector<uint32_t> order(sessions.size());
     for (uint32_t s = 0; s < order.size(); ++s) order[s] = s;
@@ -407,9 +417,8 @@ class StanRecommender : public Recommender {
       distinct_[s].erase(std::unique(distinct_[s].begin(), distinct_[s].end()), distinct_[s].end());
     }
     idf_.assign(num_items, 0.0);
-    for (size_t i = 0; i < num_items; ++i) {
-      idf_[i] = events[i] > 0 ? std::log(static_cast<double>(sessions.size()) / events[i]) : 0.0;
-    }
+    const double n_sessions = CountSessions(sessions, num_items);
+    for (size_t i = 0; i < num_items; ++i) idf_[i] = events[i] > 0 ? std::log(n_sessions / events[i]) : 0.0;
   }
 
   std::string Spec() const override { return p_.Spec(); }
@@ -522,7 +531,7 @@ Status ParseStan(ModelSpec& spec, StanRecommender::Params* p) {
 
 Status ParseVsknn(ModelSpec& spec, VsknnRecommender::Params* p) {
   RECD_RETURN_IF_ERROR(spec.GetInt("k", 100, 1, 1 << 20, &p->k));
-  RECD_RETURN_IF_ERROR(spec.GetInt("sample", 500, 0, 1 << 30, &p->sample));
+  RECD_RETURN_IF_ERROR(spec.GetInt("sample", 1000, 0, 1 << 30, &p->sample));
   RECD_RETURN_IF_ERROR(spec.GetString("weighting", "div", &p->weighting));
   RECD_RETURN_IF_ERROR(spec.GetString("score", "div", &p->score));
   RECD_RETURN_IF_ERROR(spec.GetDouble("idf", 0.0, 0.0, 1e6, &p->idf));
@@ -536,7 +545,7 @@ Status ParseVsknn(ModelSpec& spec, VsknnRecommender::Params* p) {
 Status ParseVmis(ModelSpec& spec, VmisRecommender::Params* p) {
   RECD_RETURN_IF_ERROR(spec.GetInt("k", 100, 1, 1 << 20, &p->k));
   RECD_RETURN_IF_ERROR(spec.GetInt("m", 500, 1, 1 << 24, &p->m));
-  RECD_RETURN_IF_ERROR(spec.GetString("weighting", "linear", &p->weighting));
+  RECD_RETURN_IF_ERROR(spec.GetString("weighting", "div", &p->weighting));
   RECD_RETURN_IF_ERROR(spec.GetString("score", "div", &p->score));
   RECD_RETURN_IF_ERROR(spec.GetDouble("idf", 0.0, 0.0, 1e6, &p->idf));
   RECD_RETURN_IF_ERROR(spec.CheckAllUsed());

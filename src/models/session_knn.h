@@ -6,7 +6,8 @@
 // rule a -> b gains weight(distance); each item keeps its `pruning` strongest rules. A prefix
 // is scored by the rules of its last item, normalised by the best.
 //   spec "sr(steps=10,weighting=div,pruning=20)"; weighting of a distance d: div 1/d, same 1,
-//   linear max(0, 1 - 0.1 d), log 1/log10(d + 1.7), quadratic 1/d².
+//   linear 1 - 0.1 d (0 beyond 100), log 1/log10(d + 1.7), quadratic 1/d². Weighting names and
+//   definitions are session-rec's, so its published parameters mean the same here.
 //
 // V-SKNN, vector-multiplication session kNN (Ludewig & Jannach 2018): the training sessions
 // sharing an item with the prefix, the `sample` most recent of them (by their last event), are
@@ -14,16 +15,16 @@
 // items|; the `k` most similar vote for their items with sim · (1 + idf·idf_weight) ·
 // score_weight(steps back to the newest prefix item they share). Items already in the prefix are
 // scored too (session-rec's remind=True). Normalised by the best.
-//   spec "vsknn(k=100,sample=500,weighting=div,score=div,idf=0)"; position weights of the i-th of
-//   n prefix items: div 1/(n - i + 1), same 1, linear i/n, log 1/log10(n - i + 1.7),
-//   quadratic (i/n)²; score weights of s steps back as for SR; idf(item) = ln(sessions /
-//   events of the item).
+//   spec "vsknn(k=100,sample=1000,weighting=div,score=div,idf=0)"; position weights of the i-th of
+//   n prefix items: div i/n, same 1, linear 1 - 0.1 (n - i) (for i <= 10, else 0), log
+//   1/log10(n - i + 1.7), quadratic (i/n)²; score weights of s steps back as for SR;
+//   idf(item) = ln(training sessions / events of the item).
 //
 // VMIS-kNN (Kersbergen, Sprangers & Schelter, SIGMOD 2022): V-SKNN over an index keeping only the
 // m most recent sessions per item, so a request touches at most |prefix| · m sessions, bounded by
 // construction whatever the size of the log; ties between equally similar sessions go to the
 // more recent one.
-//   spec "vmis(k=100,m=500,weighting=linear,score=div,idf=0)".
+//   spec "vmis(k=100,m=500,weighting=div,score=div,idf=0)".
 //
 // STAN (Garg et al., SIGIR 2019): like V-SKNN with three exponential decays — prefix positions
 // exp((i - n)/spw), neighbour age exp(-age/snh) relative to the newest prefix event, and within a
