@@ -330,6 +330,56 @@ TEST(EngineSessions, SessionModelsServeTheLiveSessionAndChangeWithTheNextView) {
   EXPECT_EQ((*second)[0].source, "blend");
 }
 
+TEST(EngineSessions, UserEventsAreCutIntoSessionsByInactivity) {
+  TempDir dir;
+  auto engine = OpenOrDie(TestOptions(dir.path()));
+  const int64_t t0 = NowMs() - 3600 * 1000;
+  ASSERT_TRUE(engine->Ingest({MakeEvent("u", "a", EventType::kView, t0), MakeEvent("u", "b", EventType::kView, t0 + 60000)})[0].ok());
+  ASSERT_TRUE(engine->Ingest({MakeEvent("u", "c", EventType::kView, t0 + 40 * 60000)})[0].ok());  // 39 minutes later
+  auto first = engine->History("", "u@" + std::to_string(t0));
+  auto second = engine->History("", "u@" + std::to_string(t0 + 40 * 60000));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(first->size(), 2u);
+  ASSERT_EQ(second->size(), 1u);
+  EXPECT_EQ((*second)[0].item_key, "c");
+  EXPECT_EQ(engine->History("u", "")->size(), 3u);
+}
+
+TEST(EngineSessions, AnAnonymousSessionJoinsItsUserWhenLoggedIn) {
+  TempDir dir;
+  auto engine = OpenOrDie(TestOptions(dir.path()));
+  Event anonymous = MakeEvent("", "a", EventType::kView);
+  anonymous.session_key = "web";
+  ASSERT_TRUE(engine->Ingest({anonymous})[0].ok());
+  Event logged_in = MakeEvent("alice", "b", EventType::kView);
+  logged_in.session_key = "web";
+  ASSERT_TRUE(engine->Ingest({logged_in})[0].ok());
+  auto history = engine->History("alice", "");
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 2u);  // the anonymous view came along
+  EXPECT_EQ((*history)[0].item_key, "b");
+  EXPECT_EQ((*history)[1].item_key, "a");
+  // Linking survives a restart (the log replays the same way).
+  engine.reset();
+  engine = OpenOrDie(TestOptions(dir.path()));
+  EXPECT_EQ(engine->History("alice", "")->size(), 2u);
+}
+
+TEST(EngineSessions, IdleSessionsExpire) {
+  TempDir dir;
+  Options options = TestOptions(dir.path());
+  options.session_ttl_minutes = 60;
+  auto engine = OpenOrDie(options);
+  Event old_view = MakeEvent("", "a", EventType::kView, NowMs() - 2 * 3600 * 1000);
+  old_view.session_key = "stale";
+  Event fresh_view = MakeEvent("", "a", EventType::kView);
+  fresh_view.session_key = "fresh";
+  ASSERT_TRUE(engine->Ingest({old_view, fresh_view})[0].ok());
+  EXPECT_TRUE(engine->History("", "stale")->empty());
+  EXPECT_EQ(engine->History("", "fresh")->size(), 1u);
+}
+
 TEST_F(EngineTest, ABadBlendSpecFailsTheRetrainAndKeepsServing) {
   Options options = TestOptions(dir_.path());
   options.blend_models = {"ease(lambda=3)"};
