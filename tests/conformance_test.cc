@@ -17,7 +17,7 @@ const std::vector<std::string>& Specs() {
   static const std::vector<std::string> specs = {
       "popularity", "itemknn(k=10)", "userknn(k=5)", "sar(half_life_days=0)", "ease(l2=1)",
       "als(factors=8,iters=10,reg=0.1,alpha=10)", "bpr(factors=8,epochs=200,lr=0.1,reg=0.001)",
-      "sr", "vsknn(k=20)", "vmis(k=20,m=50)", "stan(k=20)", "vstan(k=20)"};
+      "ar", "sr", "vsknn(k=20)", "vmis(k=20,m=50)", "stan(k=20)", "vstan(k=20)"};
   return specs;
 }
 
@@ -82,7 +82,7 @@ TEST(Conformance, PersonalizedModelsSolveTheCheckerboard) {
     ASSERT_TRUE(result.ok()) << spec << ": " << result.status().ToString();
     if (NameOf(spec) == "popularity") {
       EXPECT_LT(result->metrics.at("hit_rate@1"), 1.0) << spec;  // not personalized: cannot know
-    } else if (NameOf(spec) == "sr") {
+    } else if (NameOf(spec) == "sr" || NameOf(spec) == "ar") {
       // Sequential rules only follow the last item, and a shopper's last item here (the highest
       // of its parity) is followed by nothing, except where that item is the held-out one.
       EXPECT_GT(result->metrics.at("hit_rate@10"), 0.0) << spec;

@@ -109,9 +109,12 @@ Result<ReplayOptions> MakeReplayOptions(const EvalFlags& f, const std::vector<si
 }
 
 Status RunSessionEval(const EvalFlags& f, const Dataset& dataset, EvalReport report) {
-  SessionSplit split = SessionRecSplit(dataset, f.test_days, int64_t{f.session_gap_minutes} * 60 * 1000);
+  SessionSplit split = SessionRecSplit(dataset, f.test_days, int64_t{f.session_gap_minutes} * 60 * 1000,
+                                       f.min_session_length, f.min_item_support);
   report.protocol = {{"name", "session"}, {"test_days", std::to_string(f.test_days)},
-                     {"session_gap_minutes", std::to_string(f.session_gap_minutes)}, {"ties", f.ties}};
+                     {"session_gap_minutes", std::to_string(f.session_gap_minutes)},
+                     {"min_session_length", std::to_string(f.min_session_length)},
+                     {"min_item_support", std::to_string(f.min_item_support)}, {"ties", f.ties}};
   SessionEvaluator evaluator(dataset, split, Options(f, report.ks));
   report.train_interactions = split.train.size();
   for (const auto& s : split.test_sessions) report.test_interactions += s.size();

@@ -24,6 +24,8 @@ struct EvalFlags {
   double fold_in = 0.8;             // strong: share of a held-out user's interactions given as history
   int test_days = 7;                // session: test sessions end within this many days of the last event
   int session_gap_minutes = 30;     // session: inactivity that starts a new session (data without sessions)
+  int min_session_length = 2;       // session: shorter sessions are dropped (before and after the item filter)
+  int min_item_support = 5;         // session: items with fewer events are dropped
   std::vector<std::string> models = {"popularity"};
   std::string ks = "5,10,20";
   bool keep_seen = false;

@@ -71,6 +71,8 @@ void AddEvalFlags(CLI::App* cmd, EvalFlags* f, bool tuning) {
   cmd->add_option("--fold-in", f->fold_in, "strong: share of a held-out user's interactions given as history")->capture_default_str();
   cmd->add_option("--test-days", f->test_days, "session: test sessions end in the last N days")->capture_default_str();
   cmd->add_option("--session-gap-minutes", f->session_gap_minutes, "session: inactivity that cuts sessions")->capture_default_str();
+  cmd->add_option("--min-session-length", f->min_session_length, "session: shorter sessions are dropped")->capture_default_str();
+  cmd->add_option("--min-item-support", f->min_item_support, "session: items with fewer events are dropped")->capture_default_str();
   auto* model = cmd->add_option("--model", f->models, tuning ? "one spec with lists: 'itemknn(k=[50,100,200],shrink=[0,10])'"
                                                              : "model spec, repeatable: popularity, 'itemknn(k=200,shrink=10)'");
   if (tuning) model->required();

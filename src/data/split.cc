@@ -121,7 +121,8 @@ Split StrongGeneralizationSplit(const std::vector<Interaction>& rows, double hel
   return split;
 }
 
-SessionSplit SessionRecSplit(const Dataset& dataset, int test_days, int64_t session_gap_ms) {
+SessionSplit SessionRecSplit(const Dataset& dataset, int test_days, int64_t session_gap_ms,
+                             int min_session_length, int min_item_support) {
   // Sessions in time order (stable: ties keep file order).
   std::vector<std::vector<uint32_t>> by_key = GroupRows(dataset.interactions, /*by_item=*/false);
   const auto& rows = dataset.interactions;
@@ -147,7 +148,7 @@ SessionSplit SessionRecSplit(const Dataset& dataset, int test_days, int64_t sess
   // Filters, one pass each.
   auto drop_short = [&] {
     for (auto& s : sessions) {
-      if (s.size() < 2) s.clear();
+      if (s.size() < static_cast<size_t>(min_session_length)) s.clear();
     }
   };
   drop_short();
@@ -156,7 +157,7 @@ SessionSplit SessionRecSplit(const Dataset& dataset, int test_days, int64_t sess
     for (const Interaction& r : s) ++item_count[r.item];
   }
   for (auto& s : sessions) {
-    std::erase_if(s, [&](const Interaction& r) { return item_count[r.item] < 5; });
+    std::erase_if(s, [&](const Interaction& r) { return item_count[r.item] < static_cast<size_t>(min_item_support); });
   }
   drop_short();
 

@@ -55,7 +55,9 @@ Split StrongGeneralizationSplit(const std::vector<Interaction>& rows, double hel
 //   with < 2 events are dropped;
 // - a session is test when its last event is at or after (latest time - test_days);
 // - test events on items absent from training are dropped, then test sessions with < 2 events.
-SessionSplit SessionRecSplit(const Dataset& dataset, int test_days, int64_t session_gap_ms);
+// `min_session_length` and `min_item_support` (2 and 5 in session-rec) set the filters.
+SessionSplit SessionRecSplit(const Dataset& dataset, int test_days, int64_t session_gap_ms,
+                             int min_session_length = 2, int min_item_support = 5);
 
 // NumPy's RandomState(seed).permutation(n) (legacy MT19937 seeding, rejection sampling by mask).
 std::vector<uint32_t> NumpyPermutation(uint32_t n, uint32_t seed);

@@ -150,7 +150,7 @@ std::vector<ItemIdx> PositiveItems(std::span<const UserEvent> history, size_t nu
 
 const std::vector<std::string>& RecommenderNames() {
   static const std::vector<std::string> names = {"popularity", "itemknn", "userknn", "sar", "ease", "als", "bpr",
-                                                 "sr", "vsknn", "vmis", "stan", "vstan"};
+                                                 "ar", "sr", "vsknn", "vmis", "stan", "vstan"};
   return names;
 }
 
@@ -175,11 +175,12 @@ Result<std::unique_ptr<Recommender>> TrainRecommender(const std::string& text, c
   if (spec.name() == "als") return TrainAls(spec, data);
   if (spec.name() == "bpr") return TrainBpr(spec, data);
   if (spec.name() == "sr") return TrainSr(spec, data);
+  if (spec.name() == "ar") return TrainAr(spec, data);
   if (spec.name() == "vsknn") return TrainVsknn(spec, data);
   if (spec.name() == "stan" || spec.name() == "vstan") return TrainStan(spec, data);
   if (spec.name() == "vmis") return TrainVmis(spec, data);
   return Status::InvalidArgument("model spec '" + text + "': unknown model '" + spec.name() +
-                                 "' (expected popularity, itemknn, userknn, sar, ease, als, bpr, sr, vsknn, vmis, stan or vstan)");
+                                 "' (expected popularity, itemknn, userknn, sar, ease, als, bpr, ar, sr, vsknn, vmis, stan or vstan)");
 }
 
 Result<std::unique_ptr<Recommender>> LoadRecommender(std::string_view bytes) {
@@ -206,7 +207,7 @@ Result<std::unique_ptr<Recommender>> LoadRecommender(std::string_view bytes) {
     model = LoadAls(spec, *reader);
   } else if (spec.name() == "bpr") {
     model = LoadBpr(spec, *reader);
-  } else if (spec.name() == "sr" || spec.name() == "vsknn" || spec.name() == "vmis" || spec.name() == "stan" ||
+  } else if (spec.name() == "ar" || spec.name() == "sr" || spec.name() == "vsknn" || spec.name() == "vmis" || spec.name() == "stan" ||
              spec.name() == "vstan") {
     model = LoadSessionModel(spec, *reader);
   }

@@ -571,7 +571,7 @@ Result<std::unique_ptr<Recommender>> LoadSessionModel(ModelSpec& spec, const Sna
   Status st;
   std::vector<std::vector<UserEvent>> sessions;
   size_t num_items = 0;
-  if (spec.name() == "sr") {
+  if (spec.name() == "sr" || spec.name() == "ar") {
     std::vector<uint64_t> offsets;
     std::vector<uint32_t> items;
     std::vector<double> weights;
@@ -635,6 +635,33 @@ Result<std::unique_ptr<Recommender>> TrainSr(ModelSpec& spec, const TrainingData
   char canonical[96];
   std::snprintf(canonical, sizeof(canonical), "sr(steps=%d,weighting=%s,pruning=%d)", steps, weighting.c_str(), pruning);
   return std::unique_ptr<Recommender>(new SrRecommender(canonical, std::move(kept)));
+}
+
+Result<std::unique_ptr<Recommender>> TrainAr(ModelSpec& spec, const TrainingData& data) {
+  int pruning = 10;
+  RECD_RETURN_IF_ERROR(spec.GetInt("pruning", 10, 0, 1 << 20, &pruning));
+  RECD_RETURN_IF_ERROR(spec.CheckAllUsed());
+  RECD_RETURN_IF_ERROR(NeedSequences(data, "ar"));
+  const size_t num_items = data.matrix.num_cols;
+  // Every pair of different items in one session, both ways, whatever their order.
+  std::vector<std::unordered_map<ItemIdx, double>> rules(num_items);
+  for (const std::vector<UserEvent>& session : *data.sequences) {
+    for (size_t b = 1; b < session.size(); ++b) {
+      for (size_t a = 0; a < b; ++a) {
+        const ItemIdx x = session[a].item, y = session[b].item;
+        if (x == y || x >= num_items || y >= num_items) continue;
+        rules[x][y] += 1;
+        rules[y][x] += 1;
+      }
+    }
+  }
+  std::vector<std::vector<Scored>> kept(num_items);
+  for (size_t a = 0; a < num_items; ++a) {
+    for (const auto& [item, w] : rules[a]) kept[a].push_back({item, w});
+    std::sort(kept[a].begin(), kept[a].end(), BetterThan);
+    if (pruning > 0 && kept[a].size() > static_cast<size_t>(pruning)) kept[a].resize(pruning);
+  }
+  return std::unique_ptr<Recommender>(new SrRecommender("ar(pruning=" + std::to_string(pruning) + ")", std::move(kept)));
 }
 
 Result<std::unique_ptr<Recommender>> TrainVsknn(ModelSpec& spec, const TrainingData& data) {

@@ -48,10 +48,13 @@
 namespace recd {
 
 Result<std::unique_ptr<Recommender>> TrainSr(ModelSpec& spec, const TrainingData& data);
+// AR, association rules: like SR, but every pair of different items in a session counts 1 in
+// both directions, whatever their order or distance. spec "ar(pruning=10)".
+Result<std::unique_ptr<Recommender>> TrainAr(ModelSpec& spec, const TrainingData& data);
 Result<std::unique_ptr<Recommender>> TrainVsknn(ModelSpec& spec, const TrainingData& data);
 Result<std::unique_ptr<Recommender>> TrainStan(ModelSpec& spec, const TrainingData& data);
 Result<std::unique_ptr<Recommender>> TrainVmis(ModelSpec& spec, const TrainingData& data);
-// Any of sr, vsknn, vmis, stan, vstan (by the spec's name). Their snapshots hold the rules (sr) or the
+// Any of ar, sr, vsknn, vmis, stan, vstan (by the spec's name). Their snapshots hold the rules (sr) or the
 // training sessions, from which the indexes are rebuilt.
 Result<std::unique_ptr<Recommender>> LoadSessionModel(ModelSpec& spec, const SnapshotReader& reader);
 
