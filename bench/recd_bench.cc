@@ -33,6 +33,7 @@
 #include "core/clock.h"
 #include "data/dataset.h"
 #include "data/split.h"
+#include "data/synthetic.h"
 #include "eval/evaluator.h"
 #include "models/model.h"
 #include "server/http_client.h"
@@ -324,32 +325,6 @@ void BenchTraining(const std::string& shared_data) {
     Print(row);
     rows.push_back(row);
   }
-}
-
-// A synthetic session log shaped like the Diginetica sample (about 4 views per session, a
-// popularity skew, neighbouring items viewed together), `events` events over `items` items.
-std::vector<std::vector<UserEvent>> SyntheticSessions(size_t events, uint32_t items, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::vector<double> weights(items);
-  for (uint32_t i = 0; i < items; ++i) weights[i] = 1.0 / std::pow(i + 1.0, 0.9);
-  std::discrete_distribution<uint32_t> popular(weights.begin(), weights.end());
-  std::geometric_distribution<int> extra(1.0 / 2.2);  // 2 + geometric: ~4.2 events per session
-  std::uniform_real_distribution<double> u(0, 1);
-  std::vector<std::vector<UserEvent>> sessions;
-  int64_t t = 1700000000000;
-  size_t total = 0;
-  while (total < events) {
-    const int len = 2 + extra(rng);
-    std::vector<UserEvent> s;
-    uint32_t item = popular(rng);
-    for (int k = 0; k < len; ++k) {
-      s.push_back({item, 1.0f, t += 5000});
-      item = u(rng) < 0.5 ? (item + 1 + static_cast<uint32_t>(rng() % 8)) % items : popular(rng);
-    }
-    total += s.size();
-    sessions.push_back(std::move(s));
-  }
-  return sessions;
 }
 
 // Session prediction latency of VMIS-kNN on synthetic logs of growing size: the request cost is

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <map>
 
+#include "data/synthetic.h"
 #include "data/text_input.h"
 
 namespace recd {
@@ -154,7 +155,8 @@ Status LoadDiginetica(const std::string& path, Dataset* ds) {
 }  // namespace
 
 const std::vector<std::string>& NamedDatasets() {
-  static const std::vector<std::string> names = {"ml-100k", "ml-latest-small", "amazon-mi", "diginetica-sample"};
+  static const std::vector<std::string> names = {"ml-100k", "ml-latest-small", "amazon-mi", "diginetica-sample",
+                                                 "synthetic-sessions"};
   return names;
 }
 
@@ -188,7 +190,8 @@ Result<Dataset> LoadDatasetFormat(const std::string& format, const std::string& 
 
 Result<Dataset> LoadNamedDataset(const std::string& name, const std::string& shared_data_dir) {
   Result<Dataset> ds = Status::InvalidArgument(
-      "dataset '" + name + "' is unknown (expected ml-100k, ml-latest-small, amazon-mi or diginetica-sample)");
+      "dataset '" + name +
+      "' is unknown (expected ml-100k, ml-latest-small, amazon-mi, diginetica-sample or synthetic-sessions)");
   if (name == "ml-100k") {
     ds = LoadDatasetFormat("movielens-100k", shared_data_dir + "/movielens-100k");
   } else if (name == "ml-latest-small") {
@@ -197,6 +200,8 @@ Result<Dataset> LoadNamedDataset(const std::string& name, const std::string& sha
     ds = LoadDatasetFormat("amazon-reviews", Find(shared_data_dir + "/amazon-musical-instruments-5core", "Musical_Instruments.json"));
   } else if (name == "diginetica-sample") {
     ds = LoadDatasetFormat("diginetica", Find(shared_data_dir + "/diginetica-sample", "train-item-views.csv"));
+  } else if (name == "synthetic-sessions") {  // made here, no files needed
+    ds = SyntheticSessionDataset(200000, 20000, 1);
   }
   if (ds.ok()) ds->name = name;
   return ds;

@@ -32,7 +32,8 @@ struct Dataset {
   bool ratings = false;  // `rating` holds explicit ratings (0.5-5); otherwise rows are implicit
 };
 
-// Names: ml-100k, ml-latest-small, amazon-mi, diginetica-sample (see docs/evaluation.md).
+// Names: ml-100k, ml-latest-small, amazon-mi, diginetica-sample (see docs/evaluation.md), and
+// synthetic-sessions (200,000 session views over 20,000 items, data/synthetic.h; no files).
 // `shared_data_dir` is the folder holding them (../shared/data). NotFound names what is missing.
 Result<Dataset> LoadNamedDataset(const std::string& name, const std::string& shared_data_dir);
 const std::vector<std::string>& NamedDatasets();
