@@ -184,8 +184,9 @@ Status CheckFlags(const EvalFlags& f, EvalReport* report) {
     }
     start = end + 1;
   }
-  if (f.test_days < 1 || f.session_gap_minutes < 1) {
-    return Status::InvalidArgument("--test-days and --session-gap-minutes: must be at least 1");
+  if (f.test_days < 1 || f.session_gap_minutes < 1 || f.min_session_length < 1 || f.min_item_support < 1) {
+    return Status::InvalidArgument(
+        "--test-days, --session-gap-minutes, --min-session-length and --min-item-support: must be at least 1");
   }
   return Status::OK();
 }

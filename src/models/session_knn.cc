@@ -99,6 +99,17 @@ Status LoadSequences(const SnapshotReader& r, std::vector<std::vector<UserEvent>
   return Status::OK();
 }
 
+// The events of a history that count as clicks (positive weight), oldest first: training
+// sessions hold only those, so requests read the same.
+std::vector<UserEvent> Clicks(std::span<const UserEvent> history) {
+  std::vector<UserEvent> out;
+  out.reserve(history.size());
+  for (const UserEvent& e : history) {
+    if (e.weight > 0) out.push_back(e);
+  }
+  return out;
+}
+
 Status NeedSequences(const TrainingData& data, const std::string& name) {
   if (!data.sequences) {
     return Status::InvalidArgument(name + " needs ordered sessions; it is trained by recd eval --protocol session");
@@ -127,8 +138,10 @@ class SrRecommender : public Recommender {
     w.Array<double>("WGHT", weights);
     return w.Finish();
   }
-  std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
+  std::vector<Scored> Recommend(std::span<const UserEvent> all_events, size_t n,
                                 const std::function<bool(ItemIdx)>& keep) const override {
+    const std::vector<UserEvent> clicks = Clicks(all_events);
+    const std::span<const UserEvent> history(clicks);
     if (history.empty() || history.back().item >= rules_.size()) return {};
     std::unordered_map<ItemIdx, double> scores;
     for (const Scored& s : rules_[history.back().item]) scores[s.idx] += s.score;
@@ -183,8 +196,10 @@ class VsknnRecommender : public Recommender {
     return w.Finish();
   }
 
-  std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
+  std::vector<Scored> Recommend(std::span<const UserEvent> all_events, size_t n,
                                 const std::function<bool(ItemIdx)>& keep) const override {
+    const std::vector<UserEvent> clicks = Clicks(all_events);
+    const std::span<const UserEvent> history(clicks);
     // Position weights; a repeated item keeps its latest position (as session-rec's dict does).
     std::unordered_map<ItemIdx, double> pos;
     std::vector<ItemIdx> prefix;
@@ -310,8 +325,10 @@ class VmisRecommender : public Recommender {
     return w.Finish();
   }
 
-  std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
+  std::vector<Scored> Recommend(std::span<const UserEvent> all_events, size_t n,
                                 const std::function<bool(ItemIdx)>& keep) const override {
+    const std::vector<UserEvent> clicks = Clicks(all_events);
+    const std::span<const UserEvent> history(clicks);
     // Distinct prefix items with the weight of their latest position.
     thread_local std::vector<std::pair<ItemIdx, float>> prefix;
     prefix.clear();
@@ -329,16 +346,35 @@ class VmisRecommender : public Recommender {
     if (prefix.empty()) return {};
     // Similarity of every indexed session: the weights of the prefix items it holds.
     thread_local std::vector<float> sim;
+    thread_local std::vector<uint8_t> seen;
     thread_local std::vector<uint32_t> touched;
-    if (sim.size() < recency_.size()) sim.assign(recency_.size(), 0.0f);
+    if (sim.size() < recency_.size()) {
+      sim.assign(recency_.size(), 0.0f);
+      seen.assign(recency_.size(), 0);
+    }
     touched.clear();
     for (const auto& [item, w] : prefix) {
       for (uint64_t k = index_offsets_[item]; k < index_offsets_[item + 1]; ++k) {
         const uint32_t s = index_[k];
-        if (sim[s] == 0.0f) touched.push_back(s);
+        if (!seen[s]) {
+          seen[s] = 1;
+          touched.push_back(s);
+        }
         sim[s] += w;
       }
     }
+    // Only positive similarities vote (some weightings give 0 or less to old positions).
+    size_t kept = 0;
+    for (size_t t = 0; t < touched.size(); ++t) {
+      const uint32_t s = touched[t];
+      seen[s] = 0;
+      if (sim[s] > 0) {
+        touched[kept++] = s;
+      } else {
+        sim[s] = 0.0f;
+      }
+    }
+    touched.resize(kept);
     // The k most similar; ties go to the more recent session.
     const size_t k = std::min(touched.size(), static_cast<size_t>(p_.k));
     auto better = [&](uint32_t a, uint32_t b) { return sim[a] > sim[b] || (sim[a] == sim[b] && recency_[a] < recency_[b]); };
@@ -428,8 +464,10 @@ class StanRecommender : public Recommender {
     return w.Finish();
   }
 
-  std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
+  std::vector<Scored> Recommend(std::span<const UserEvent> all_events, size_t n,
                                 const std::function<bool(ItemIdx)>& keep) const override {
+    const std::vector<UserEvent> clicks = Clicks(all_events);
+    const std::span<const UserEvent> history(clicks);
     // Session position weights exp((i - len) / spw): the newest event weighs 1; a repeated item
     // keeps its latest position.
     std::unordered_map<ItemIdx, double> pos;
@@ -542,7 +580,7 @@ Status ParseVsknn(ModelSpec& spec, VsknnRecommender::Params* p) {
 
 }  // namespace
 
-Status ParseVmis(ModelSpec& spec, VmisRecommender::Params* p) {
+static Status ParseVmis(ModelSpec& spec, VmisRecommender::Params* p) {
   RECD_RETURN_IF_ERROR(spec.GetInt("k", 100, 1, 1 << 20, &p->k));
   RECD_RETURN_IF_ERROR(spec.GetInt("m", 500, 1, 1 << 24, &p->m));
   RECD_RETURN_IF_ERROR(spec.GetString("weighting", "div", &p->weighting));

@@ -1,6 +1,7 @@
 // Session-based next-item models over ordered sessions (Ludewig & Jannach, "Evaluation of
 // session-based recommendation algorithms", UMUAI 2018). Both read the training sessions in
-// time order (TrainingData::sequences) and score a live session prefix, oldest event first.
+// time order (TrainingData::sequences) and score a live session prefix, oldest event first;
+// only events with positive weight count as clicks, in training and in requests.
 //
 // SR, sequential rules: for every pair (a before b) in a training session at most `steps` apart,
 // rule a -> b gains weight(distance); each item keeps its `pruning` strongest rules. A prefix
