@@ -153,6 +153,52 @@ class SrRecommender : public Recommender {
   std::vector<std::vector<Scored>> rules_;  // by item: its strongest rules, best first
 };
 
+// What the session kNN models know of the training sessions, built once at training time.
+struct SessionIndex {
+  SessionIndex(const std::vector<std::vector<UserEvent>>& sessions, size_t items)
+      : training(sessions), num_items(items), sequences(sessions.size()), distinct(sessions.size()),
+        last_time(sessions.size(), 0), item_sessions(items), idf(items, 0.0) {
+    std::vector<double> events(items, 0.0);
+    for (uint32_t s = 0; s < sessions.size(); ++s) {
+      for (const UserEvent& e : sessions[s]) {
+        if (e.item >= items) continue;
+        sequences[s].push_back(e.item);
+        events[e.item] += 1;
+        last_time[s] = std::max(last_time[s], e.timestamp_ms);
+        if (item_sessions[e.item].empty() || item_sessions[e.item].back() != s) item_sessions[e.item].push_back(s);
+      }
+      distinct[s] = sequences[s];
+      std::sort(distinct[s].begin(), distinct[s].end());
+      distinct[s].erase(std::unique(distinct[s].begin(), distinct[s].end()), distinct[s].end());
+    }
+    const double n_sessions = CountSessions(sessions, items);
+    for (size_t i = 0; i < items; ++i) idf[i] = events[i] > 0 ? std::log(n_sessions / events[i]) : 0.0;
+  }
+
+  // The sessions holding any of `items`, cut to the `sample` most recent (0: all).
+  std::vector<uint32_t> Candidates(const std::unordered_map<ItemIdx, double>& items, int sample) const {
+    std::vector<uint32_t> out;
+    for (const auto& [item, w] : items) out.insert(out.end(), item_sessions[item].begin(), item_sessions[item].end());
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    if (sample > 0 && out.size() > static_cast<size_t>(sample)) {
+      std::stable_sort(out.begin(), out.end(), [&](uint32_t a, uint32_t b) { return last_time[a] > last_time[b]; });
+      out.resize(sample);
+    }
+    return out;
+  }
+
+  bool Holds(uint32_t s, ItemIdx item) const { return std::binary_search(distinct[s].begin(), distinct[s].end(), item); }
+
+  std::vector<std::vector<UserEvent>> training;  // as given, for Save
+  size_t num_items;
+  std::vector<std::vector<ItemIdx>> sequences;      // known items in time order, with repeats
+  std::vector<std::vector<ItemIdx>> distinct;       // sorted
+  std::vector<int64_t> last_time;                   // by session
+  std::vector<std::vector<uint32_t>> item_sessions; // by item: the sessions holding it
+  std::vector<double> idf;                          // ln(training sessions / events of the item)
+};
+
 class VsknnRecommender : public Recommender {
  public:
   struct Params {
@@ -168,31 +214,12 @@ class VsknnRecommender : public Recommender {
   };
 
   VsknnRecommender(Params p, const std::vector<std::vector<UserEvent>>& sessions, size_t num_items)
-      : p_(std::move(p)), training_(sessions), num_items_(num_items) {
-    sessions_.resize(sessions.size());
-    last_time_.resize(sessions.size(), 0);
-    item_sessions_.resize(num_items);
-    std::vector<double> events(num_items, 0.0);
-    for (uint32_t s = 0; s < sessions.size(); ++s) {
-      for (const UserEvent& e : sessions[s]) {
-        if (e.item >= num_items) continue;
-        sessions_[s].push_back(e.item);
-        last_time_[s] = std::max(last_time_[s], e.timestamp_ms);
-        events[e.item] += 1;
-        if (item_sessions_[e.item].empty() || item_sessions_[e.item].back() != s) item_sessions_[e.item].push_back(s);
-      }
-      std::sort(sessions_[s].begin(), sessions_[s].end());
-      sessions_[s].erase(std::unique(sessions_[s].begin(), sessions_[s].end()), sessions_[s].end());
-    }
-    idf_.assign(num_items, 0.0);
-    const double n_sessions = CountSessions(sessions, num_items);
-    for (size_t i = 0; i < num_items; ++i) idf_[i] = events[i] > 0 ? std::log(n_sessions / events[i]) : 0.0;
-  }
+      : p_(std::move(p)), index_(sessions, num_items) {}
 
   std::string Spec() const override { return p_.Spec(); }
   std::string Save() const override {
     SnapshotWriter w(p_.Spec());
-    SaveSequences(&w, training_, num_items_);
+    SaveSequences(&w, index_.training, index_.num_items);
     return w.Finish();
   }
 
@@ -205,28 +232,18 @@ class VsknnRecommender : public Recommender {
     std::vector<ItemIdx> prefix;
     const int len = static_cast<int>(history.size());
     for (int i = 0; i < len; ++i) {
-      if (history[i].item >= item_sessions_.size()) continue;
+      if (history[i].item >= index_.num_items) continue;
       pos[history[i].item] = PositionWeight(p_.weighting, i + 1, len);
       prefix.push_back(history[i].item);
     }
     if (prefix.empty()) return {};
     // Candidate sessions: every training session holding a prefix item; the most recent `sample`.
-    std::vector<uint32_t> candidates;
-    for (const auto& [item, w] : pos) {
-      candidates.insert(candidates.end(), item_sessions_[item].begin(), item_sessions_[item].end());
-    }
-    std::sort(candidates.begin(), candidates.end());
-    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-    if (p_.sample > 0 && candidates.size() > static_cast<size_t>(p_.sample)) {
-      std::stable_sort(candidates.begin(), candidates.end(),
-                       [&](uint32_t a, uint32_t b) { return last_time_[a] > last_time_[b]; });
-      candidates.resize(p_.sample);
-    }
+    const std::vector<uint32_t> candidates = index_.Candidates(pos, p_.sample);
     // Similarity: the position weights of shared items over the number of distinct prefix items.
     std::vector<std::pair<double, uint32_t>> neighbors;
     for (uint32_t s : candidates) {
       double sum = 0;
-      for (ItemIdx i : sessions_[s]) {
+      for (ItemIdx i : index_.distinct[s]) {
         auto it = pos.find(i);
         if (it != pos.end()) sum += it->second;
       }
@@ -239,7 +256,7 @@ class VsknnRecommender : public Recommender {
     // Votes, decayed by how far back the newest shared prefix item is.
     std::unordered_map<ItemIdx, double> scores;
     for (const auto& [sim, s] : neighbors) {
-      const std::vector<ItemIdx>& items = sessions_[s];
+      const std::vector<ItemIdx>& items = index_.distinct[s];
       double decay = 0;
       for (int step = 1; step <= static_cast<int>(prefix.size()); ++step) {
         if (std::binary_search(items.begin(), items.end(), prefix[prefix.size() - step])) {
@@ -247,19 +264,14 @@ class VsknnRecommender : public Recommender {
           break;
         }
       }
-      for (ItemIdx i : items) scores[i] += (sim + sim * idf_[i] * p_.idf) * decay;
+      for (ItemIdx i : items) scores[i] += (sim + sim * index_.idf[i] * p_.idf) * decay;
     }
     return Normalised(scores, n, keep);
   }
 
  private:
   Params p_;
-  std::vector<std::vector<UserEvent>> training_;     // as given, for Save
-  size_t num_items_;
-  std::vector<std::vector<ItemIdx>> sessions_;       // distinct items, sorted
-  std::vector<int64_t> last_time_;                   // by session
-  std::vector<std::vector<uint32_t>> item_sessions_;  // by item: sessions holding it
-  std::vector<double> idf_;
+  SessionIndex index_;
 };
 
 // VMIS-kNN (Kersbergen, Sprangers & Schelter, "Serenade - low-latency session-based
@@ -434,33 +446,12 @@ class StanRecommender : public Recommender {
   };
 
   StanRecommender(Params p, const std::vector<std::vector<UserEvent>>& sessions, size_t num_items)
-      : p_(std::move(p)), training_(sessions), num_items_(num_items) {
-    sequences_.resize(sessions.size());
-    distinct_.resize(sessions.size());
-    last_time_.resize(sessions.size(), 0);
-    item_sessions_.resize(num_items);
-    std::vector<double> events(num_items, 0.0);
-    for (uint32_t s = 0; s < sessions.size(); ++s) {
-      for (const UserEvent& e : sessions[s]) {
-        if (e.item >= num_items) continue;
-        sequences_[s].push_back(e.item);
-        events[e.item] += 1;
-        last_time_[s] = std::max(last_time_[s], e.timestamp_ms);
-        if (item_sessions_[e.item].empty() || item_sessions_[e.item].back() != s) item_sessions_[e.item].push_back(s);
-      }
-      distinct_[s] = sequences_[s];
-      std::sort(distinct_[s].begin(), distinct_[s].end());
-      distinct_[s].erase(std::unique(distinct_[s].begin(), distinct_[s].end()), distinct_[s].end());
-    }
-    idf_.assign(num_items, 0.0);
-    const double n_sessions = CountSessions(sessions, num_items);
-    for (size_t i = 0; i < num_items; ++i) idf_[i] = events[i] > 0 ? std::log(n_sessions / events[i]) : 0.0;
-  }
+      : p_(std::move(p)), index_(sessions, num_items) {}
 
   std::string Spec() const override { return p_.Spec(); }
   std::string Save() const override {
     SnapshotWriter w(p_.Spec());
-    SaveSequences(&w, training_, num_items_);
+    SaveSequences(&w, index_.training, index_.num_items);
     return w.Finish();
   }
 
@@ -475,34 +466,24 @@ class StanRecommender : public Recommender {
     int64_t now = 0;
     for (int i = 0; i < len; ++i) {
       now = std::max(now, history[i].timestamp_ms);
-      if (history[i].item < item_sessions_.size()) pos[history[i].item] = std::exp((i + 1 - len) / p_.spw);
+      if (history[i].item < index_.num_items) pos[history[i].item] = std::exp((i + 1 - len) / p_.spw);
     }
     if (pos.empty()) return {};
     double current_sq = 0;
-    std::vector<uint32_t> candidates;
-    for (const auto& [item, w] : pos) {
-      current_sq += w * w;
-      candidates.insert(candidates.end(), item_sessions_[item].begin(), item_sessions_[item].end());
-    }
-    std::sort(candidates.begin(), candidates.end());
-    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-    if (p_.sample > 0 && candidates.size() > static_cast<size_t>(p_.sample)) {
-      std::stable_sort(candidates.begin(), candidates.end(),
-                       [&](uint32_t a, uint32_t b) { return last_time_[a] > last_time_[b]; });
-      candidates.resize(p_.sample);
-    }
+    for (const auto& [item, w] : pos) current_sq += w * w;
+    const std::vector<uint32_t> candidates = index_.Candidates(pos, p_.sample);
     // Cosine between the weighted prefix and the neighbour's binary item set, decayed by the
     // neighbour's age (snh days) relative to the newest prefix event.
     const double snh_ms = p_.snh_days * 86400000.0;
     std::vector<std::pair<double, uint32_t>> neighbors;
     for (uint32_t s : candidates) {
       double shared = 0;
-      for (ItemIdx i : distinct_[s]) {
+      for (ItemIdx i : index_.distinct[s]) {
         auto it = pos.find(i);
         if (it != pos.end()) shared += it->second;
       }
-      double sim = shared / (std::sqrt(current_sq) * std::sqrt(static_cast<double>(distinct_[s].size())));
-      if (snh_ms > 0) sim *= std::exp(-static_cast<double>(now - last_time_[s]) / snh_ms);
+      double sim = shared / (std::sqrt(current_sq) * std::sqrt(static_cast<double>(index_.distinct[s].size())));
+      if (snh_ms > 0) sim *= std::exp(-static_cast<double>(now - index_.last_time[s]) / snh_ms);
       neighbors.emplace_back(sim, s);
     }
     std::stable_sort(neighbors.begin(), neighbors.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
@@ -512,7 +493,7 @@ class StanRecommender : public Recommender {
     std::unordered_map<ItemIdx, double> scores;
     std::unordered_map<ItemIdx, int> last_pos;
     for (const auto& [sim, s] : neighbors) {
-      const std::vector<ItemIdx>& seq = sequences_[s];
+      const std::vector<ItemIdx>& seq = index_.sequences[s];
       last_pos.clear();
       int anchor = 0;
       for (int i = 0; i < static_cast<int>(seq.size()); ++i) {
@@ -523,7 +504,7 @@ class StanRecommender : public Recommender {
       double ipw = 1.0;
       if (p_.vstan && p_.ipw > 0) {
         for (int i = len; i >= 1; --i) {
-          if (std::binary_search(distinct_[s].begin(), distinct_[s].end(), history[i - 1].item)) {
+          if (index_.Holds(s, history[i - 1].item)) {
             ipw = std::exp((i - len) / p_.ipw);
             break;
           }
@@ -531,7 +512,7 @@ class StanRecommender : public Recommender {
       }
       for (const auto& [item, p] : last_pos) {
         double vote = sim * (p_.inh > 0 ? std::exp(-std::abs(p - anchor) / p_.inh) : 1.0);
-        if (p_.vstan) vote = (vote + vote * idf_[item] * p_.idf) * ipw;
+        if (p_.vstan) vote = (vote + vote * index_.idf[item] * p_.idf) * ipw;
         scores[item] += vote;
       }
     }
@@ -540,13 +521,7 @@ class StanRecommender : public Recommender {
 
  private:
   Params p_;
-  std::vector<std::vector<UserEvent>> training_;      // as given, for Save
-  size_t num_items_;
-  std::vector<std::vector<ItemIdx>> sequences_;       // in time order, with repeats
-  std::vector<std::vector<ItemIdx>> distinct_;        // sorted
-  std::vector<int64_t> last_time_;
-  std::vector<std::vector<uint32_t>> item_sessions_;
-  std::vector<double> idf_;
+  SessionIndex index_;
 };
 
 }  // namespace
