@@ -96,6 +96,13 @@ TEST_F(ServerTest, EveryEndpointWorks) {
   EXPECT_EQ(Call("GET", "/v1/trending?n=2").status, 200);
   EXPECT_EQ(Call("GET", "/v1/users/new/recommendations?exclude=d,b&n=5").body.find(R"("item":"d")"), std::string::npos);
 
+  HttpResult search = Call("GET", "/v1/search?q=alpha&explain=true");
+  EXPECT_EQ(search.status, 200);
+  EXPECT_NE(search.body.find(R"("item":"a")"), std::string::npos) << search.body;
+  EXPECT_NE(search.body.find(R"("explain":{"text":1)"), std::string::npos) << search.body;
+  EXPECT_EQ(Call("GET", "/v1/search?q=").status, 400);
+  EXPECT_EQ(Call("GET", "/v1/search?q=alpha&max_price=cheap").status, 400);
+
   EXPECT_EQ(Call("DELETE", "/v1/items/d").status, 200);
   EXPECT_EQ(Call("GET", "/v1/users/new/recommendations?n=5").body.find(R"("item":"d")"), std::string::npos);
 

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,24 @@ struct Recommendation {
   double score = 0;
   std::string source;  // which candidate source proposed it: "itemknn", "popularity"
   std::string reason;  // "because you viewed Blue Kettle", "popular in kitchen"
+};
+
+struct SearchRequest {
+  std::string query;        // required
+  std::string user_key;     // optional: personalizes the order
+  std::string session_key;  // optional: used when the user has no history
+  int n = 0;                // 0: Options::default_n
+  std::string category;     // optional category path filter
+  std::optional<double> min_price, max_price;
+};
+
+struct SearchHit {
+  std::string item_key;
+  double score = 0;       // text_weight·text + affinity_weight·affinity + popularity_weight·popularity
+  double text = 0;        // BM25 relevance / the best hit's
+  double affinity = 0;    // the shopper's affinity, 0..1
+  double popularity = 0;  // time-decayed popularity / the most popular hit's
+  std::string reason;
 };
 
 struct HistoryEvent {
@@ -96,6 +115,11 @@ class Engine {
   // Personalized list for a shopper from their live history and the current snapshot; cold
   // shoppers fall back to popularity. Each entry says why it is there.
   Result<std::vector<Recommendation>> Recommend(const RecommendRequest& request) const;
+  // Keyword search over the catalog (title, brand, categories, description), filters applied
+  // inside the search, ordered by a blend of text relevance, the shopper's affinity and
+  // popularity (Options::search_*). InvalidArgument for an empty or unreadable query.
+  Result<std::vector<SearchHit>> Search(const SearchRequest& request) const;
+
   // Items most similar to `item_key`. NotFound if the item is unknown.
   Result<std::vector<Recommendation>> Similar(const std::string& item_key, int n) const;
   // Time-decayed popularity, optionally within a category.

@@ -65,6 +65,12 @@ struct Options {
   int knn_history_items = 30;    // a request scores at most this many of the shopper's items
                                  // (the strongest), bounding its work to this x knn_neighbors
 
+  // --- search ---
+  std::string search_language = "english";  // Snowball stemmer for the text index, or "none"
+  double search_text_weight = 1.0;       // blend of a search hit's score: text relevance (BM25),
+  double search_affinity_weight = 0.5;   // the shopper's affinity (neighbours of their history,
+  double search_popularity_weight = 0.2; // shared categories) and popularity, each scaled to [0, 1]
+
   // --- training ---
   int retrain_interval_seconds = 600;  // 0 disables the schedule
   int retrain_min_new_events = 1;      // a scheduled retrain is skipped below this many new events

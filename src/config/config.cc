@@ -139,6 +139,14 @@ std::vector<ConfigKey> MakeKeys() {
          o.blend_models = std::move(models);
          return Status::OK();
        }},
+      Text("search.language", "Snowball stemmer of the text index (english, french, german, ...) or none",
+           &Options::search_language),
+      Number("search.text_weight", "weight of text relevance (BM25, scaled to the best hit) in search scores",
+             &Options::search_text_weight, 0.0, 1e6),
+      Number("search.affinity_weight", "weight of the shopper's affinity in search scores",
+             &Options::search_affinity_weight, 0.0, 1e6),
+      Number("search.popularity_weight", "weight of popularity in search scores",
+             &Options::search_popularity_weight, 0.0, 1e6),
       Number("training.retrain_interval_seconds", "scheduled retrain period; 0 disables it",
              &Options::retrain_interval_seconds, 0, 365 * 24 * 3600),
       Number("training.retrain_min_new_events",

@@ -31,6 +31,7 @@
 #include "models/spec.h"
 #include "engine/online_state.h"
 #include "pipeline/pipeline.h"
+#include "search/text_index.h"
 #include "storage/event_codec.h"
 #include "storage/store.h"
 
@@ -130,6 +131,7 @@ class Engine::Impl {
     if (!store.ok()) return store.status();
     store_ = std::move(store).value();
     RECD_RETURN_IF_ERROR(Restore());
+    RECD_RETURN_IF_ERROR(OpenTextIndex());
     std::string bytes;
     Status st = store_->Get(Cf::kMeta, kSnapshotKey, &bytes);
     if (st.ok()) {
@@ -223,6 +225,11 @@ class Engine::Impl {
       batch.Put(Cf::kItems, item.key, bytes);
     }
     RECD_RETURN_IF_ERROR(WriteOrFail(batch));
+    // The text index is derived: a failure is logged and repaired at the next start.
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (Status st = text_->Upsert(idx[i], items[i]); !st.ok()) spdlog::error("{}", st.ToString());
+    }
+    if (Status st = text_->Commit(); !st.ok()) spdlog::error("{}", st.ToString());
     std::unique_lock<RwLock> state(state_mu_);
     for (size_t i = 0; i < items.size(); ++i) catalog_.Upsert(idx[i], std::move(items[i]));
     return Status::OK();
@@ -355,6 +362,73 @@ class Engine::Impl {
     if (picked.size() > n) picked.resize(n);
     BackfillPopular(n, filter, &picked);
     return Present(picked, req.category);
+  }
+
+  Result<std::vector<SearchHit>> Search(const SearchRequest& req) const {
+    if (req.query.find_first_not_of(" \t") == std::string::npos) return Status::InvalidArgument("q: required");
+    const size_t n = ListLength(req.n);
+    const int64_t now = NowMs();
+    std::shared_ptr<const ModelSnapshot> model = model_.load();
+    thread_local ShopperView view;
+    std::shared_lock<RwLock> state(state_mu_);
+    RequestFilter filter(catalog_, now);
+    if (!ApplyCategory(req.category, &filter)) return std::vector<SearchHit>{};
+    auto keep = [&](ItemIdx i) {
+      if (!filter.Keep(i)) return false;
+      if (!req.min_price && !req.max_price) return true;
+      const Item* item = catalog_.Get(i);
+      if (!item || !item->price) return false;
+      return (!req.min_price || *item->price >= *req.min_price) && (!req.max_price || *item->price <= *req.max_price);
+    };
+    // Text relevance first, with room for the blend to reorder.
+    Result<std::vector<Scored>> hits = text_->Search(req.query, std::max<size_t>(5 * n, 50), keep);
+    if (!hits.ok()) return hits.status();
+    if (hits->empty()) return std::vector<SearchHit>{};
+    // The shopper's affinity for each hit: item-kNN from their live history, and the share of
+    // their history in the hit's first category.
+    std::optional<UserIdx> user = req.user_key.empty() ? std::nullopt : user_keys_.Find(req.user_key);
+    std::optional<SessionIdx> session = req.session_key.empty() ? std::nullopt : session_keys_.Find(req.session_key);
+    online_.Collect(user.value_or(kNoIdx), kNoIdx, &view);
+    if (view.history_size == 0 && session) online_.Collect(kNoIdx, *session, &view);
+    std::unordered_map<ItemIdx, double> knn, category_share;
+    std::unordered_map<ItemIdx, bool> wanted;
+    for (const Scored& h : *hits) wanted[h.idx] = true;
+    double knn_best = 0;
+    for (const KnnCandidate& c : model->knn.Score(view.affinity, hits->size(), [&](ItemIdx i) { return wanted.count(i) > 0; })) {
+      knn[c.item] = c.score;
+      knn_best = std::max<double>(knn_best, c.score);
+    }
+    double positive = 0;
+    std::unordered_map<std::string_view, double> categories;
+    for (const Affinity& a : view.affinity) {
+      if (a.weight <= 0) continue;
+      positive += a.weight;
+      categories[catalog_.PrimaryCategory(a.item)] += a.weight;
+    }
+    auto popularity = [&](ItemIdx i) {
+      return i < online_.num_items() ? online_.popularity(i).ValueAt(now, options_.popularity_half_life_hours) : 0.0;
+    };
+    double pop_best = 0;
+    const double text_best = (*hits)[0].score;
+    for (const Scored& h : *hits) pop_best = std::max(pop_best, popularity(h.idx));
+    std::vector<SearchHit> out;
+    for (const Scored& h : *hits) {
+      SearchHit hit;
+      hit.item_key = item_keys_.Key(h.idx);
+      hit.text = text_best > 0 ? h.score / text_best : 0;
+      const double k = knn_best > 0 && knn.count(h.idx) ? knn[h.idx] / knn_best : 0;
+      const std::string_view cat = catalog_.PrimaryCategory(h.idx);
+      const double share = positive > 0 && !cat.empty() && categories.count(cat) ? categories[cat] / positive : 0;
+      hit.affinity = 0.5 * k + 0.5 * share;
+      hit.popularity = pop_best > 0 ? popularity(h.idx) / pop_best : 0;
+      hit.score = options_.search_text_weight * hit.text + options_.search_affinity_weight * hit.affinity +
+                  options_.search_popularity_weight * hit.popularity;
+      hit.reason = "matches \"" + req.query + "\"" + (hit.affinity > 0 ? ", close to what you looked at" : "");
+      out.push_back(std::move(hit));
+    }
+    std::stable_sort(out.begin(), out.end(), [](const SearchHit& a, const SearchHit& b) { return a.score > b.score; });
+    if (out.size() > n) out.resize(n);
+    return out;
   }
 
   Result<std::vector<Recommendation>> Similar(const std::string& key, int n_req) const {
@@ -518,6 +592,28 @@ class Engine::Impl {
     }
     events_total_ += records.size();
     return Status::OK();
+  }
+
+  // Opens the text index in <data_dir>/search and refills it from the catalog when it was
+  // missing, damaged or holds a different number of items.
+  Status OpenTextIndex() {
+    TextIndexOptions text_options;
+    text_options.language = options_.search_language;
+    bool recreated = false;
+    Result<std::unique_ptr<TextIndex>> index = TextIndex::Open(options_.data_dir + "/search", text_options, &recreated);
+    if (!index.ok()) return index.status();
+    text_ = std::move(index).value();
+    uint64_t visible = 0;
+    for (ItemIdx i = 0; i < catalog_.size(); ++i) {
+      const Item* item = catalog_.Get(i);
+      visible += item && !item->hidden;
+    }
+    if (!recreated && text_->size() == visible) return Status::OK();
+    spdlog::info("rebuilding the search index from {} catalog items{}", visible, recreated ? " (it was damaged)" : "");
+    for (ItemIdx i = 0; i < catalog_.size(); ++i) {
+      if (const Item* item = catalog_.Get(i)) RECD_RETURN_IF_ERROR(text_->Upsert(i, *item));
+    }
+    return text_->Commit();
   }
 
   // Rebuilds the key maps, the catalog and the online state from the store.
@@ -760,6 +856,7 @@ class Engine::Impl {
 
   const Options options_;
   std::unique_ptr<Store> store_;
+  std::unique_ptr<TextIndex> text_;  // derived from the catalog; rebuilt from it when needed
 
   mutable RwLock state_mu_;  // guards the key maps, the catalog and the online state
   KeyMap user_keys_, session_keys_, item_keys_;
@@ -808,6 +905,7 @@ Result<std::vector<HistoryEvent>> Engine::History(const std::string& user_key,
 Result<std::vector<Recommendation>> Engine::Recommend(const RecommendRequest& r) const {
   return impl_->Recommend(r);
 }
+Result<std::vector<SearchHit>> Engine::Search(const SearchRequest& r) const { return impl_->Search(r); }
 Result<std::vector<Recommendation>> Engine::Similar(const std::string& key, int n) const {
   return impl_->Similar(key, n);
 }

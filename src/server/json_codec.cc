@@ -389,6 +389,38 @@ std::string ItemBody(const Item& item) {
   return Done(buf);
 }
 
+std::string SearchBody(const std::vector<SearchHit>& hits, bool explain) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  Key(w, "items");
+  w.StartArray();
+  for (const SearchHit& h : hits) {
+    w.StartObject();
+    Key(w, "item");
+    Str(w, h.item_key);
+    Key(w, "score");
+    w.Double(h.score);
+    Key(w, "reason");
+    Str(w, h.reason);
+    if (explain) {
+      Key(w, "explain");
+      w.StartObject();
+      Key(w, "text");
+      w.Double(h.text);
+      Key(w, "affinity");
+      w.Double(h.affinity);
+      Key(w, "popularity");
+      w.Double(h.popularity);
+      w.EndObject();
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return Done(buf);
+}
+
 std::string HistoryBody(const std::vector<HistoryEvent>& events) {
   rapidjson::StringBuffer buf;
   Writer w(buf);

@@ -259,6 +259,29 @@ Api::Api() {
     if (!st.ok()) return c.Fail(st);
     Recommendations(c, c.engine->Popular(n, c.Query("category")), true, counter);
   });
+  add("GET", "/v1/search", true, [](Context& c) {
+    SearchRequest req;
+    req.query = c.Query("q");
+    req.user_key = c.Query("user");
+    req.session_key = c.Query("session");
+    req.category = c.Query("category");
+    Status st = c.N(&req.n);
+    for (const char* bound : {"min_price", "max_price"}) {
+      const std::string v = c.Query(bound);
+      if (v.empty() || !st.ok()) continue;
+      double price = 0;
+      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), price);
+      if (ec != std::errc() || p != v.data() + v.size()) {
+        st = Status::InvalidArgument(std::string(bound) + ": expected a number, got '" + v + "'");
+      } else {
+        (std::string(bound) == "min_price" ? req.min_price : req.max_price) = price;
+      }
+    }
+    if (!st.ok()) return c.Fail(st);
+    auto hits = c.engine->Search(req);
+    if (!hits.ok()) return c.Fail(hits.status());
+    c.Reply(200, json::SearchBody(*hits, c.Query("explain") == "true"));
+  });
   add("GET", "/v1/trending", true, [counter](Context& c) {
     int n = 0;
     Status st = c.N(&n);

@@ -1,0 +1,120 @@
+// Search through the engine: indexing, English stemming, Chinese n-grams, filters inside the
+// search, personalization, rebuild after the index files are deleted, new items at once.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "recd/engine.h"
+#include "tests/test_util.h"
+
+namespace recd {
+namespace {
+
+using testing::MakeEvent;
+using testing::OpenOrDie;
+using testing::TempDir;
+using testing::TestOptions;
+
+Item MakeItem(std::string key, std::string title, std::string category, double price, std::string brand = "") {
+  Item item;
+  item.key = std::move(key);
+  item.title = std::move(title);
+  item.categories = {std::move(category)};
+  item.price = price;
+  item.brand = std::move(brand);
+  return item;
+}
+
+std::vector<std::string> Keys(const Result<std::vector<SearchHit>>& hits) {
+  std::vector<std::string> keys;
+  if (hits.ok()) {
+    for (const SearchHit& h : *hits) keys.push_back(h.item_key);
+  }
+  return keys;
+}
+
+SearchRequest Query(std::string q, std::string user = "") {
+  SearchRequest req;
+  req.query = std::move(q);
+  req.user_key = std::move(user);
+  req.n = 10;
+  return req;
+}
+
+class SearchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    engine_ = OpenOrDie(TestOptions(dir_.path()));
+    ASSERT_TRUE(engine_->UpsertItems({
+        MakeItem("k1", "Electric Kettle Steel", "home/kitchen", 40, "Acme"),
+        MakeItem("k2", "Glass Kettle", "home/kitchen", 25, "Brio"),
+        MakeItem("h1", "Wireless Headphones", "electronics/audio", 120, "Acme"),
+        MakeItem("c1", "无线蓝牙耳机 降噪", "electronics/audio", 80),
+        MakeItem("c2", "蓝牙音箱 Bluetooth speaker", "electronics/audio", 60),
+    }).ok());
+  }
+  TempDir dir_;
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_F(SearchTest, EnglishQueriesAreStemmed) {
+  EXPECT_EQ(Keys(engine_->Search(Query("kettles"))).size(), 2u);
+  EXPECT_EQ(Keys(engine_->Search(Query("headphone"))), std::vector<std::string>{"h1"});
+  EXPECT_EQ(Keys(engine_->Search(Query("acme"))).size(), 2u);  // brand
+  EXPECT_EQ(Keys(engine_->Search(Query("kitchen"))).size(), 2u);  // category path
+  EXPECT_TRUE(engine_->Search(Query("  ")).status().IsInvalidArgument());
+}
+
+TEST_F(SearchTest, ChineseQueriesFindNgramsInTitles) {
+  EXPECT_EQ(Keys(engine_->Search(Query("蓝牙耳机")))[0], "c1");
+  std::vector<std::string> bluetooth = Keys(engine_->Search(Query("蓝牙")));
+  EXPECT_EQ(bluetooth.size(), 2u);
+  EXPECT_EQ(Keys(engine_->Search(Query("bluetooth"))), std::vector<std::string>{"c2"});  // mixed title
+}
+
+TEST_F(SearchTest, FiltersApplyInsideTheSearch) {
+  SearchRequest cheap = Query("kettle");
+  cheap.max_price = 30;
+  EXPECT_EQ(Keys(engine_->Search(cheap)), std::vector<std::string>{"k2"});
+  SearchRequest audio = Query("acme");
+  audio.category = "electronics";
+  EXPECT_EQ(Keys(engine_->Search(audio)), std::vector<std::string>{"h1"});
+  ASSERT_TRUE(engine_->HideItem("k2").ok());
+  EXPECT_EQ(Keys(engine_->Search(Query("kettle"))), std::vector<std::string>{"k1"});
+}
+
+TEST_F(SearchTest, PersonalizationReordersForDifferentShoppers) {
+  // Shoppers of the steel kettle also take the headphones; shoppers of the glass kettle, the
+  // speaker. A buyer of headphones should see the steel kettle first, a buyer of the speaker the
+  // glass one.
+  std::vector<Event> events;
+  for (int u = 0; u < 6; ++u) {
+    events.push_back(MakeEvent("p" + std::to_string(u), u < 3 ? "k1" : "k2", EventType::kView));
+    events.push_back(MakeEvent("p" + std::to_string(u), u < 3 ? "h1" : "c2", EventType::kView));
+  }
+  for (const Status& st : engine_->Ingest(events)) ASSERT_TRUE(st.ok());
+  ASSERT_TRUE(engine_->Retrain(true).ok());
+  ASSERT_TRUE(engine_->Ingest({MakeEvent("likes-acme", "h1", EventType::kPurchase)})[0].ok());
+  ASSERT_TRUE(engine_->Ingest({MakeEvent("likes-speakers", "c2", EventType::kPurchase)})[0].ok());
+  std::vector<std::string> a = Keys(engine_->Search(Query("kettle", "likes-acme")));
+  std::vector<std::string> b = Keys(engine_->Search(Query("kettle", "likes-speakers")));
+  ASSERT_EQ(a.size(), 2u);
+  ASSERT_EQ(b.size(), 2u);
+  EXPECT_EQ(a[0], "k1");
+  EXPECT_EQ(b[0], "k2");
+  auto explained = engine_->Search(Query("kettle", "likes-acme"));
+  EXPECT_GT((*explained)[0].affinity, (*explained)[1].affinity);
+}
+
+TEST_F(SearchTest, ANewItemIsSearchableAtOnceAndTheIndexRebuildsItself) {
+  ASSERT_TRUE(engine_->UpsertItems({MakeItem("n1", "Ceramic Teapot", "home/kitchen", 30)}).ok());
+  EXPECT_EQ(Keys(engine_->Search(Query("teapot"))), std::vector<std::string>{"n1"});
+  engine_.reset();
+  std::filesystem::remove_all(dir_.Sub("search"));
+  engine_ = OpenOrDie(TestOptions(dir_.path()));
+  EXPECT_EQ(Keys(engine_->Search(Query("teapot"))), std::vector<std::string>{"n1"});
+  EXPECT_EQ(Keys(engine_->Search(Query("kettle"))).size(), 2u);
+}
+
+}  // namespace
+}  // namespace recd
