@@ -445,8 +445,22 @@ class Engine::Impl {
       if (picked.size() >= n) break;
       if (filter.Keep(nb.item)) picked.push_back({nb.item, nb.similarity, Source::kItemKnn, *idx});
     }
-    std::string_view category = catalog_.PrimaryCategory(*idx);
     std::vector<Recommendation> out = Present(picked, "", "similar to ");
+    // Too few neighbours (a new or rarely seen item): items with a similar description next,
+    // then popular items of its category.
+    if (picked.size() < n) {
+      std::vector<ItemIdx> taken = {*idx};
+      for (const Candidate& c : picked) taken.push_back(c.item);
+      auto not_taken = [&](ItemIdx i) { return filter.Keep(i) && std::find(taken.begin(), taken.end(), i) == taken.end(); };
+      Result<std::vector<Scored>> alike = text_->MoreLikeThis(*idx, n - picked.size(), not_taken);
+      if (alike.ok()) {
+        std::vector<Candidate> content;
+        for (const Scored& s : *alike) content.push_back({s.idx, s.score, Source::kContent, *idx});
+        for (Recommendation& r : Present(content, "")) out.push_back(std::move(r));
+        picked.insert(picked.end(), content.begin(), content.end());
+      }
+    }
+    std::string_view category = catalog_.PrimaryCategory(*idx);
     if (picked.size() < n) {
       std::optional<CategoryIdx> cat = catalog_.FindCategory(category);
       if (cat) filter.RestrictToCategory(*cat);

@@ -8,6 +8,7 @@ std::string_view SourceName(Source source) {
   switch (source) {
     case Source::kItemKnn: return "itemknn";
     case Source::kBlend: return "blend";
+    case Source::kContent: return "content";
     case Source::kPopularity: return "popularity";
     case Source::kTrending: return "trending";
   }
@@ -45,6 +46,8 @@ std::string Explain(const Candidate& c, const Catalog& catalog, std::string_view
       return BecauseYou(c.because_type, because_name);
     case Source::kBlend:
       return c.because == kNoIdx ? "picked for you" : BecauseYou(c.because_type, because_name);
+    case Source::kContent:
+      return "with a description like " + std::string(because_name);
     case Source::kTrending:
       return "trending now";
     case Source::kPopularity: {

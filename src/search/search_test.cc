@@ -116,5 +116,16 @@ TEST_F(SearchTest, ANewItemIsSearchableAtOnceAndTheIndexRebuildsItself) {
   EXPECT_EQ(Keys(engine_->Search(Query("kettle"))).size(), 2u);
 }
 
+TEST_F(SearchTest, ANewItemGetsSimilarItemsFromItsDescriptionAtOnce) {
+  ASSERT_TRUE(engine_->UpsertItems({MakeItem("n2", "Stainless Electric Kettle", "home/kitchen", 35)}).ok());
+  auto similar = engine_->Similar("n2", 3);
+  ASSERT_TRUE(similar.ok());
+  ASSERT_FALSE(similar->empty());
+  EXPECT_EQ((*similar)[0].item_key, "k1");  // shares "electric kettle"
+  EXPECT_EQ((*similar)[0].source, "content");
+  EXPECT_EQ((*similar)[0].reason, "with a description like Stainless Electric Kettle");
+  for (const Recommendation& r : *similar) EXPECT_NE(r.item_key, "n2");
+}
+
 }  // namespace
 }  // namespace recd

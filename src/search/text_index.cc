@@ -128,4 +128,41 @@ Result<std::vector<Scored>> TextIndex::Search(const std::string& query, size_t n
   }
 }
 
+Result<std::vector<Scored>> TextIndex::MoreLikeThis(ItemIdx idx, size_t n,
+                                                    const std::function<bool(ItemIdx)>& keep) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  const Xapian::docid id = idx + 1;
+  try {
+    if (id > db_->get_lastdocid() || db_->get_doclength(id) == 0) return std::vector<Scored>{};
+  } catch (const Xapian::DocNotFoundError&) {
+    return std::vector<Scored>{};
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("search index: " + e.get_msg());
+  }
+  try {
+    Xapian::Enquire enquire(*db_);
+    Xapian::RSet rset;
+    rset.add_document(id);
+    const Xapian::ESet terms = enquire.get_eset(20, rset);
+    if (terms.empty()) return std::vector<Scored>{};
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
+    enquire.set_weighting_scheme(Xapian::BM25Weight());
+    struct Decider : Xapian::MatchDecider {
+      const std::function<bool(ItemIdx)>* keep;
+      Xapian::docid self;
+      bool operator()(const Xapian::Document& doc) const override {
+        return doc.get_docid() != self && (*keep)(doc.get_docid() - 1);
+      }
+    } decider;
+    decider.keep = &keep;
+    decider.self = id;
+    Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(n), nullptr, &decider);
+    std::vector<Scored> out;
+    for (auto it = mset.begin(); it != mset.end(); ++it) out.push_back({*it - 1, it.get_weight()});
+    return out;
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("search index: " + e.get_msg());
+  }
+}
+
 }  // namespace recd

@@ -55,6 +55,11 @@ class TextIndex {
   Result<std::vector<Scored>> Search(const std::string& query, size_t n,
                                      const std::function<bool(ItemIdx)>& keep) const;
 
+  // Content-based neighbours of item `idx` ("more like this"): its most distinctive terms
+  // (Xapian's relevance-feedback expansion set) searched for, the item itself left out. Works
+  // for an item added a moment ago. Empty if the item is not indexed.
+  Result<std::vector<Scored>> MoreLikeThis(ItemIdx idx, size_t n, const std::function<bool(ItemIdx)>& keep) const;
+
  private:
   TextIndex() = default;
   TextIndexOptions options_;
