@@ -12,6 +12,7 @@
 //                   arrays of 100 and 1000 events from 4 connections
 //   recommend       Engine::Recommend on the demo shop, one thread: p50/p99/p999 and req/s
 //   swap            the same at rest and while snapshots are rebuilt and swapped back to back
+//   search          keyword search on the demo shop, anonymous and personalized
 //   http            GET /v1/users/{u}/recommendations vs a hello-world handler (2 KB body)
 #include <sys/utsname.h>
 
@@ -260,6 +261,30 @@ void BenchDuringRetrain(Engine& engine, double seconds) {
   rows.push_back(busy);
 }
 
+// Search latency on the demo shop: one-word queries drawn from the catalog's title words, for a
+// known shopper (personalized) and anonymously.
+void BenchSearch(Engine& engine, double seconds, const std::string& label, std::span<const char* const> words,
+                 const std::string& user_format, int users) {
+  for (bool personal : {false, true}) {
+    std::mt19937_64 rng(17);
+    std::vector<double> lat;
+    const int64_t start = MonotonicMicros();
+    while (MonotonicMicros() - start < seconds * 1e6) {
+      SearchRequest req;
+      req.query = words[rng() % words.size()];
+      if (personal) req.user_key = fmt::vformat(user_format, fmt::make_format_args(rng() % users));
+      req.n = 10;
+      const int64_t t0 = MonotonicMicros();
+      (void)engine.Search(req);
+      lat.push_back(MonotonicMicros() - t0);
+    }
+    Row r = Summarize(fmt::format("search/engine {} n=10, {}", label, personal ? "personalized" : "anonymous"), lat,
+                      static_cast<double>(lat.size()), (MonotonicMicros() - start) / 1e6, "req/s");
+    Print(r);
+    rows.push_back(r);
+  }
+}
+
 void BenchHttpRecommend(Engine& engine, double seconds) {
   Api api;
   api.SetEngine(&engine);
@@ -379,7 +404,7 @@ int main(int argc, char** argv) {
   using namespace recd;
   double seconds = 3;
   std::string out = "bench/results/recd_bench.json";
-  std::string only;  // run one phase: train, sessions, ingest, http-ingest, recommend, swap, http
+  std::string only;  // run one phase: train, sessions, ingest, http-ingest, recommend, swap, search, http
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--seconds") seconds = std::stod(argv[i + 1]);
@@ -409,6 +434,23 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(stats.events), engine->CurrentModel().spec.c_str());
   if (run("recommend")) BenchRecommend(*engine, seconds);
   if (run("swap")) BenchDuringRetrain(*engine, seconds);
+  if (run("search")) {
+    static const char* kShopWords[] = {"kettle", "headphones", "laptop", "shoes", "mug", "novel", "puzzle", "cream",
+                                       "pillow", "speaker", "yoga", "knife", "plant", "shampoo", "smartphone", "case"};
+    BenchSearch(*engine, seconds, "demo shop", kShopWords, "u-{:04d}", 1500);
+    // ml-latest-small: 9,742 movie titles and genres, 610 users' ratings.
+    TempDir movies_data;
+    auto movies = OpenEngine(movies_data.path());
+    cli::ImportStats movie_stats;
+    if (cli::Import(*movies, "ml-latest-small", "../shared/data/movielens-latest-small", &movie_stats).ok() &&
+        movies->Retrain(true).ok()) {
+      static const char* kMovieWords[] = {"love", "war", "star", "man", "night", "day", "dead", "life", "world",
+                                          "comedy", "king", "story", "american", "girl", "city", "dark"};
+      BenchSearch(*movies, seconds, "ml-latest-small", kMovieWords, "{}", 610);
+    } else {
+      std::printf("search/engine ml-latest-small: skipped (../shared/data not found)\n");
+    }
+  }
   if (run("http")) BenchHttpRecommend(*engine, 2 * seconds);
 
   std::ofstream json(out);
