@@ -120,6 +120,10 @@ class Engine {
   // popularity (Options::search_*). InvalidArgument for an empty or unreadable query.
   Result<std::vector<SearchHit>> Search(const SearchRequest& request) const;
 
+  // Completions of `prefix` (case-insensitive, its last word completed) from catalog titles and
+  // the queries shoppers searched, the most frequent first. InvalidArgument for an empty prefix.
+  Result<std::vector<std::string>> Suggest(const std::string& prefix, int n) const;
+
   // Items most similar to `item_key`. NotFound if the item is unknown.
   Result<std::vector<Recommendation>> Similar(const std::string& item_key, int n) const;
   // Time-decayed popularity, optionally within a category.

@@ -31,6 +31,7 @@
 #include "models/spec.h"
 #include "engine/online_state.h"
 #include "pipeline/pipeline.h"
+#include "search/suggester.h"
 #include "search/text_index.h"
 #include "storage/event_codec.h"
 #include "storage/store.h"
@@ -231,7 +232,10 @@ class Engine::Impl {
     }
     if (Status st = text_->Commit(); !st.ok()) spdlog::error("{}", st.ToString());
     std::unique_lock<RwLock> state(state_mu_);
-    for (size_t i = 0; i < items.size(); ++i) catalog_.Upsert(idx[i], std::move(items[i]));
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (!catalog_.Get(idx[i])) suggester_.AddTitle(items[i].title);  // titles count once per item
+      catalog_.Upsert(idx[i], std::move(items[i]));
+    }
     return Status::OK();
   }
 
@@ -431,6 +435,12 @@ class Engine::Impl {
     return out;
   }
 
+  Result<std::vector<std::string>> Suggest(const std::string& prefix, int n_req) const {
+    if (prefix.find_first_not_of(" ") == std::string::npos) return Status::InvalidArgument("q: required");
+    std::shared_lock<RwLock> state(state_mu_);
+    return suggester_.Complete(prefix, ListLength(n_req));
+  }
+
   Result<std::vector<Recommendation>> Similar(const std::string& key, int n_req) const {
     const size_t n = ListLength(n_req);
     std::shared_ptr<const ModelSnapshot> model = model_.load();
@@ -602,7 +612,10 @@ class Engine::Impl {
     {
       std::unique_lock<RwLock> state(state_mu_);
       catalog_.Reserve(item_keys_.size());
-      for (const EventRecord& r : records) online_.Apply(r);
+      for (const EventRecord& r : records) {
+        online_.Apply(r);
+        if (r.type == EventType::kSearch) suggester_.AddQuery(r.query);
+      }
     }
     events_total_ += records.size();
     return Status::OK();
@@ -660,6 +673,7 @@ class Engine::Impl {
         item_status = Status::Corruption("catalog record for '" + std::string(key) + "' is unreadable");
         return false;
       }
+      suggester_.AddTitle(item.title);
       catalog_.Upsert(*idx, std::move(item));
       return true;
     });
@@ -680,6 +694,7 @@ class Engine::Impl {
         return false;
       }
       online_.Apply(r);
+      if (r.type == EventType::kSearch) suggester_.AddQuery(r.query);
       next_seq_ = Store::DecodeSeq(key) + 1;
       ++events_total_;
       return true;
@@ -876,6 +891,7 @@ class Engine::Impl {
   KeyMap user_keys_, session_keys_, item_keys_;
   Catalog catalog_;
   OnlineState online_;
+  Suggester suggester_;  // GUARDED_BY(state_mu_)
 
   std::mutex commit_mu_;  // one store writer at a time: interning + write + apply
   uint64_t next_seq_ = 0;  // GUARDED_BY(commit_mu_)
@@ -920,6 +936,9 @@ Result<std::vector<Recommendation>> Engine::Recommend(const RecommendRequest& r)
   return impl_->Recommend(r);
 }
 Result<std::vector<SearchHit>> Engine::Search(const SearchRequest& r) const { return impl_->Search(r); }
+Result<std::vector<std::string>> Engine::Suggest(const std::string& prefix, int n) const {
+  return impl_->Suggest(prefix, n);
+}
 Result<std::vector<Recommendation>> Engine::Similar(const std::string& key, int n) const {
   return impl_->Similar(key, n);
 }

@@ -116,6 +116,23 @@ TEST_F(SearchTest, ANewItemIsSearchableAtOnceAndTheIndexRebuildsItself) {
   EXPECT_EQ(Keys(engine_->Search(Query("kettle"))).size(), 2u);
 }
 
+TEST_F(SearchTest, SuggestionsCompleteFromTitlesAndPastQueries) {
+  Event search = MakeEvent("u", "", EventType::kSearch);
+  search.query = "Kettle Descaler";
+  ASSERT_TRUE(engine_->Ingest({search, search})[0].ok());
+  auto got = engine_->Suggest("ket", 5);
+  ASSERT_TRUE(got.ok());
+  ASSERT_GE(got->size(), 2u);
+  EXPECT_EQ((*got)[0], "kettle");           // a title word in two items
+  EXPECT_EQ((*got)[1], "kettle descaler");  // a past query, searched twice
+  EXPECT_EQ(*engine_->Suggest("glass ket", 1), std::vector<std::string>{"glass kettle"});
+  EXPECT_TRUE(engine_->Suggest(" ", 5).status().IsInvalidArgument());
+  // Rebuilt from the store on restart.
+  engine_.reset();
+  engine_ = OpenOrDie(TestOptions(dir_.path()));
+  EXPECT_EQ(engine_->Suggest("kettle d", 1)->at(0), "kettle descaler");
+}
+
 TEST_F(SearchTest, ANewItemGetsSimilarItemsFromItsDescriptionAtOnce) {
   ASSERT_TRUE(engine_->UpsertItems({MakeItem("n2", "Stainless Electric Kettle", "home/kitchen", 35)}).ok());
   auto similar = engine_->Similar("n2", 3);

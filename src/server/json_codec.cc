@@ -389,10 +389,12 @@ std::string ItemBody(const Item& item) {
   return Done(buf);
 }
 
-std::string SearchBody(const std::vector<SearchHit>& hits, bool explain) {
+std::string SearchBody(const std::vector<SearchHit>& hits, bool explain, std::string_view recomm_id) {
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
+  Key(w, "recomm_id");
+  Str(w, recomm_id);
   Key(w, "items");
   w.StartArray();
   for (const SearchHit& h : hits) {
@@ -416,6 +418,18 @@ std::string SearchBody(const std::vector<SearchHit>& hits, bool explain) {
     }
     w.EndObject();
   }
+  w.EndArray();
+  w.EndObject();
+  return Done(buf);
+}
+
+std::string SuggestBody(const std::vector<std::string>& suggestions) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  Key(w, "suggestions");
+  w.StartArray();
+  for (const std::string& s : suggestions) Str(w, s);
   w.EndArray();
   w.EndObject();
   return Done(buf);

@@ -37,8 +37,10 @@ bool ValidUtf8(std::string_view text);
 std::string ErrorBody(const Status& status);
 std::string RecommendationsBody(const std::vector<Recommendation>& list, std::string_view recomm_id);
 std::string ItemBody(const Item& item);
-// {"items":[{"item","score","reason"[,"explain":{"text","affinity","popularity"}]}]}
-std::string SearchBody(const std::vector<SearchHit>& hits, bool explain);
+// {"recomm_id","items":[{"item","score","reason"[,"explain":{"text","affinity","popularity"}]}]}
+std::string SearchBody(const std::vector<SearchHit>& hits, bool explain, std::string_view recomm_id);
+// {"suggestions":[...]}
+std::string SuggestBody(const std::vector<std::string>& suggestions);
 // {"events":[{"item":..,"type":..,"timestamp":..}]}, newest first.
 std::string HistoryBody(const std::vector<HistoryEvent>& events);
 std::string UserBody(const User& user);

@@ -259,7 +259,7 @@ Api::Api() {
     if (!st.ok()) return c.Fail(st);
     Recommendations(c, c.engine->Popular(n, c.Query("category")), true, counter);
   });
-  add("GET", "/v1/search", true, [](Context& c) {
+  add("GET", "/v1/search", true, [counter](Context& c) {
     SearchRequest req;
     req.query = c.Query("q");
     req.user_key = c.Query("user");
@@ -280,7 +280,17 @@ Api::Api() {
     if (!st.ok()) return c.Fail(st);
     auto hits = c.engine->Search(req);
     if (!hits.ok()) return c.Fail(hits.status());
-    c.Reply(200, json::SearchBody(*hits, c.Query("explain") == "true"));
+    // Clicks on a hit send this recomm_id back, attributing them to the search.
+    c.Reply(200, json::SearchBody(*hits, c.Query("explain") == "true",
+                                  fmt::format("{:x}-{:x}", NowMs(), counter->fetch_add(1))));
+  });
+  add("GET", "/v1/search/suggest", true, [](Context& c) {
+    int n = 0;
+    Status st = c.N(&n);
+    if (!st.ok()) return c.Fail(st);
+    auto suggestions = c.engine->Suggest(c.Query("q"), n);
+    if (!suggestions.ok()) return c.Fail(suggestions.status());
+    c.Reply(200, json::SuggestBody(*suggestions));
   });
   add("GET", "/v1/trending", true, [counter](Context& c) {
     int n = 0;
