@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <thread>
+#include <tuple>
 
 #include "eval/evaluator.h"
 #include "models/model.h"
@@ -15,7 +16,7 @@ namespace {
 // A small, fast spec of every registered model; the suite fails if a model is missing here.
 const std::vector<std::string>& Specs() {
   static const std::vector<std::string> specs = {
-      "popularity", "itemknn(k=10)", "userknn(k=5)", "sar(half_life_days=0)", "ease(l2=1)",
+      "popularity", "itemknn(k=10)", "content(k=10)", "userknn(k=5)", "sar(half_life_days=0)", "ease(l2=1)",
       "als(factors=8,iters=10,reg=0.1,alpha=10)", "bpr(factors=8,epochs=200,lr=0.1,reg=0.001)",
       "ar", "sr", "vsknn(k=20)", "vmis(k=20,m=50)", "stan(k=20)", "vstan(k=20)"};
   return specs;
@@ -29,9 +30,14 @@ struct Checkerboard {
   Split split;
   InteractionMatrix train;
   std::vector<std::vector<UserEvent>> sequences;  // each shopper's training events in time order
+  std::vector<std::string> text;                   // by item: "even"/"odd" and its own name
   Checkerboard() {
     bool inserted = false;
-    for (int i = 0; i < 20; ++i) dataset.items.Intern("i" + std::to_string(i), &inserted);
+    for (int i = 0; i < 20; ++i) {
+      dataset.items.Intern("i" + std::to_string(i), &inserted);
+      text.push_back(std::string(i % 2 ? "odd" : "even") + " thing" + std::to_string(i));
+    }
+    dataset.item_titles = text;
     train.num_cols = 20;
     train.row_ptr.push_back(0);
     for (uint32_t u = 0; u < 40; ++u) {
@@ -96,8 +102,8 @@ TEST(Conformance, PersonalizedModelsSolveTheCheckerboard) {
 TEST(Conformance, TrainingIsDeterministic) {
   Checkerboard board;
   for (const std::string& spec : Specs()) {
-    auto a = TrainRecommender(spec, TrainingData{board.train, 2000, &board.sequences});
-    auto b = TrainRecommender(spec, TrainingData{board.train, 2000, &board.sequences});
+    auto a = TrainRecommender(spec, TrainingData{board.train, 2000, &board.sequences, &board.text});
+    auto b = TrainRecommender(spec, TrainingData{board.train, 2000, &board.sequences, &board.text});
     ASSERT_TRUE(a.ok() && b.ok()) << spec;
     auto keep = [](ItemIdx) { return true; };
     for (uint32_t u : {0u, 7u}) {
@@ -115,7 +121,7 @@ TEST(Conformance, TrainingIsDeterministic) {
 TEST(Conformance, ConcurrentReadersGetTheSameAnswers) {
   Checkerboard board;
   for (const std::string& spec : Specs()) {
-    auto model = TrainRecommender(spec, TrainingData{board.train, 2000, &board.sequences});
+    auto model = TrainRecommender(spec, TrainingData{board.train, 2000, &board.sequences, &board.text});
     ASSERT_TRUE(model.ok()) << spec;
     auto keep = [](ItemIdx) { return true; };
     std::vector<std::vector<Scored>> expected;
@@ -144,7 +150,7 @@ TEST(Conformance, SaveAndLoadGiveIdenticalScores) {
   Checkerboard board;
   auto keep = [](ItemIdx) { return true; };
   for (const std::string& spec : Specs()) {
-    auto model = TrainRecommender(spec, TrainingData{board.train, 2000, &board.sequences});
+    auto model = TrainRecommender(spec, TrainingData{board.train, 2000, &board.sequences, &board.text});
     ASSERT_TRUE(model.ok()) << spec;
     const std::string bytes = (*model)->Save();
     auto loaded = LoadRecommender(bytes);
@@ -173,7 +179,7 @@ void ExpectCorruption(std::string_view bytes, const std::string& what, const std
 TEST(Conformance, DamagedSnapshotsAreClearErrors) {
   Checkerboard board;
   for (const std::string& spec : Specs()) {
-    auto model = TrainRecommender(spec, TrainingData{board.train, 2000, &board.sequences});
+    auto model = TrainRecommender(spec, TrainingData{board.train, 2000, &board.sequences, &board.text});
     ASSERT_TRUE(model.ok()) << spec;
     const std::string bytes = (*model)->Save();
     // Truncated anywhere: never a crash, always Corruption.
@@ -214,10 +220,12 @@ TEST(Conformance, EdgeCasesAnswerWithoutFailing) {
   auto keep = [](ItemIdx) { return true; };
   for (const std::string& spec : Specs()) {
     const std::vector<std::vector<UserEvent>> no_sessions, one_session = {{{0, 1.0f, 1}, {2, 1.0f, 2}}};
-    const std::pair<const InteractionMatrix*, const std::vector<std::vector<UserEvent>>*> cases[] = {
-        {&empty, &no_sessions}, {&single, &one_session}, {&board.train, &board.sequences}};
-    for (const auto& [m, sequences] : cases) {
-      auto model = TrainRecommender(spec, TrainingData{*m, 2000, sequences});
+    const std::vector<std::string> no_text(5), small_text = {"a b", "", "b c"};
+    const std::tuple<const InteractionMatrix*, const std::vector<std::vector<UserEvent>>*, const std::vector<std::string>*>
+        cases[] = {{&empty, &no_sessions, &no_text}, {&single, &one_session, &small_text},
+                   {&board.train, &board.sequences, &board.text}};
+    for (const auto& [m, sequences, text] : cases) {
+      auto model = TrainRecommender(spec, TrainingData{*m, 2000, sequences, text});
       ASSERT_TRUE(model.ok()) << spec << ": " << model.status().ToString();
       // No history, unknown items, negative evidence only: a (possibly empty) valid list.
       const std::vector<UserEvent> unknown = {{999, 1.0f, 0}}, negative = {{0, -1.0f, 0}};

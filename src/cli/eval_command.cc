@@ -135,7 +135,7 @@ Status RunSessionEval(const EvalFlags& f, const Dataset& dataset, EvalReport rep
 
 // Applies the row-level protocol of `f` (holdout, temporal, leave-last-out, strong) to `rows`.
 // `protocol` gets the name and parameters for the report.
-Status SplitRows(const EvalFlags& f, const std::vector<Interaction>& rows, Split* split,
+Status SplitRows(const EvalFlags& f, const Dataset& dataset, const std::vector<Interaction>& rows, Split* split,
                  std::vector<std::pair<std::string, std::string>>* protocol) {
   if (f.protocol == "holdout") {
     if (!(f.ratio > 0 && f.ratio < 1)) return Status::InvalidArgument("--ratio: must be between 0 and 1");
@@ -159,9 +159,13 @@ Status SplitRows(const EvalFlags& f, const std::vector<Interaction>& rows, Split
     *split = StrongGeneralizationSplit(rows, f.heldout_users, f.fold_in, f.seed);
     *protocol = {{"name", "strong"}, {"heldout_users", Num(f.heldout_users)}, {"fold_in", Num(f.fold_in)},
                  {"seed", std::to_string(f.seed)}};
+  } else if (f.protocol == "cold-items") {
+    if (!(f.cold_fraction > 0 && f.cold_fraction < 1)) return Status::InvalidArgument("--cold-fraction: must be between 0 and 1");
+    *split = ColdItemSplit(rows, dataset.items.size(), f.cold_fraction, f.seed);
+    *protocol = {{"name", "cold-items"}, {"cold_fraction", Num(f.cold_fraction)}, {"seed", std::to_string(f.seed)}};
   } else {
     return Status::InvalidArgument("--protocol: '" + f.protocol +
-                                   "' is not offered (holdout, temporal, leave-last-out, strong, session)");
+                                   "' is not offered (holdout, temporal, leave-last-out, strong, cold-items, session)");
   }
   return Status::OK();
 }
@@ -248,7 +252,7 @@ Status RunEval(const EvalFlags& f) {
     return Status::InvalidArgument("--protocol session: splits sessions itself; give --dataset, not --train/--test");
   }
   if (!given && f.protocol == "session") return RunSessionEval(f, dataset, std::move(report));
-  if (!given) RECD_RETURN_IF_ERROR(SplitRows(f, dataset.interactions, &split, &report.protocol));
+  if (!given) RECD_RETURN_IF_ERROR(SplitRows(f, dataset, dataset.interactions, &split, &report.protocol));
   OfflineEvaluator evaluator(dataset, split, Options(f, report.ks));
   DescribeOffline(f, split, evaluator, &report);
   RECD_RETURN_IF_ERROR(EvaluateAll(f, &report, evaluator));
@@ -274,7 +278,7 @@ Status RunTune(const EvalFlags& f, const TuneFlags& t) {
   Split split;
   bool given = false;
   RECD_RETURN_IF_ERROR(Load(f, &dataset, &split, &given, &report));
-  if (!given) RECD_RETURN_IF_ERROR(SplitRows(f, dataset.interactions, &split, &report.protocol));
+  if (!given) RECD_RETURN_IF_ERROR(SplitRows(f, dataset, dataset.interactions, &split, &report.protocol));
   // The validation split is carved from the training part with the same protocol (a given
   // split is carved like a per-user holdout), so the test part is never looked at while tuning.
   EvalFlags inner = f;
@@ -283,7 +287,7 @@ Status RunTune(const EvalFlags& f, const TuneFlags& t) {
   inner.test_fraction = 1.0 - t.validation_ratio;
   Split validation;
   std::vector<std::pair<std::string, std::string>> ignored;
-  RECD_RETURN_IF_ERROR(SplitRows(inner, split.train, &validation, &ignored));
+  RECD_RETURN_IF_ERROR(SplitRows(inner, dataset, split.train, &validation, &ignored));
   EvalOptions options = Options(f, report.ks);
   OfflineEvaluator validator(dataset, validation, options);
   if (std::find_if(report.ks.begin(), report.ks.end(), [&](size_t k) {

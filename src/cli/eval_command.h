@@ -22,6 +22,7 @@ struct EvalFlags {
   int64_t split_time_ms = 0;        // temporal: when set, test = interactions at or after this time
   double heldout_users = 0.2;       // strong: share of users held out
   double fold_in = 0.8;             // strong: share of a held-out user's interactions given as history
+  double cold_fraction = 0.2;       // cold-items: share of the items held out entirely
   int test_days = 7;                // session: test sessions end within this many days of the last event
   int session_gap_minutes = 30;     // session: inactivity that starts a new session (data without sessions)
   int min_session_length = 2;       // session: shorter sessions are dropped (before and after the item filter)

@@ -121,6 +121,20 @@ Split StrongGeneralizationSplit(const std::vector<Interaction>& rows, double hel
   return split;
 }
 
+Split ColdItemSplit(const std::vector<Interaction>& rows, size_t num_items, double cold_fraction, uint32_t seed) {
+  std::vector<bool> cold(num_items, false);
+  const size_t n_cold = static_cast<size_t>(std::nearbyint(cold_fraction * static_cast<double>(num_items)));
+  std::vector<uint32_t> perm = NumpyPermutation(static_cast<uint32_t>(num_items), seed);
+  Split split;
+  for (size_t k = 0; k < n_cold; ++k) {
+    cold[perm[k]] = true;
+    split.candidates.push_back(perm[k]);
+  }
+  std::sort(split.candidates.begin(), split.candidates.end());
+  for (const Interaction& r : rows) (cold[r.item] ? split.test : split.train).push_back(r);
+  return split;
+}
+
 SessionSplit SessionRecSplit(const Dataset& dataset, int test_days, int64_t session_gap_ms,
                              int min_session_length, int min_item_support) {
   // Sessions in time order (stable: ties keep file order).

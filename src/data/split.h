@@ -16,6 +16,8 @@ struct Split {
   // Strong generalization only: held-out users' interactions given to the model at prediction
   // time as their history, never trained on.
   std::vector<Interaction> fold_in;
+  // Cold-item protocol only: the items that may be recommended (empty: every training item).
+  std::vector<ItemIdx> candidates;
 };
 
 // Sessions for the session-based protocol, each in time order.
@@ -48,6 +50,11 @@ Split LeaveLastOut(const std::vector<Interaction>& rows);
 // interactions are permuted and the first round(fold_in_ratio * n) are fold-in, the rest test.
 Split StrongGeneralizationSplit(const std::vector<Interaction>& rows, double heldout_fraction,
                                 double fold_in_ratio, uint32_t seed);
+
+// Cold items: the first `cold_fraction` of the items in NumPy-permuted order are held out
+// entirely; every interaction with them is test, and only they are candidates. Models must rank
+// items nobody has interacted with (from content).
+Split ColdItemSplit(const std::vector<Interaction>& rows, size_t num_items, double cold_fraction, uint32_t seed);
 
 // The session-rec protocol (Ludewig & Jannach), single split:
 // - sessions are the dataset's sessions, or each user's events cut at gaps > `session_gap_ms`;

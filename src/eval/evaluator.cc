@@ -163,9 +163,10 @@ namespace {
 
 // Trains `spec` and fills the parts of the result that do not depend on the protocol.
 Result<std::unique_ptr<Recommender>> Train(const std::string& spec, const InteractionMatrix& m, int64_t reference_ms,
-                                           const std::vector<std::vector<UserEvent>>* sequences, ModelResult* result) {
+                                           const std::vector<std::vector<UserEvent>>* sequences,
+                                           const std::vector<std::string>* item_text, ModelResult* result) {
   const int64_t start = MonotonicMicros();
-  Result<std::unique_ptr<Recommender>> model = TrainRecommender(spec, TrainingData{m, reference_ms, sequences});
+  Result<std::unique_ptr<Recommender>> model = TrainRecommender(spec, TrainingData{m, reference_ms, sequences, item_text});
   if (!model.ok()) return model.status();
   result->train_seconds = (MonotonicMicros() - start) / 1e6;
   result->spec = (*model)->Spec();
@@ -179,6 +180,19 @@ OfflineEvaluator::OfflineEvaluator(const Dataset& dataset, const Split& split, E
   const size_t num_users = dataset.users.size();
   train_ = TrainMatrix(split.train, num_users, dataset.items.size(), /*counts=*/false, &in_train_, &stats_);
   FillCategories(dataset, &stats_);
+  if (!split.candidates.empty()) {  // cold items: only they may be recommended
+    in_train_.assign(dataset.items.size(), false);
+    for (ItemIdx i : split.candidates) in_train_[i] = true;
+    stats_.num_items = static_cast<double>(split.candidates.size());
+  }
+  item_text_.resize(dataset.items.size());
+  for (ItemIdx i = 0; i < dataset.items.size(); ++i) {
+    std::string& t = item_text_[i];
+    if (i < dataset.item_titles.size()) t = dataset.item_titles[i];
+    if (i < dataset.item_categories.size()) {
+      for (const std::string& c : dataset.item_categories[i]) t += " " + c;
+    }
+  }
   std::vector<std::vector<ItemIdx>> history = ItemsByUser(split.train, num_users);
   std::vector<std::vector<ItemIdx>> fold_in = ItemsByUser(split.fold_in, num_users);
   // The history as events: ratings weigh what they say (1 for implicit data).
@@ -211,7 +225,7 @@ OfflineEvaluator::OfflineEvaluator(const Dataset& dataset, const Split& split, E
 
 Result<ModelResult> OfflineEvaluator::Evaluate(const std::string& spec) const {
   ModelResult result;
-  Result<std::unique_ptr<Recommender>> model = Train(spec, train_, reference_time_ms_, &sequences_, &result);
+  Result<std::unique_ptr<Recommender>> model = Train(spec, train_, reference_time_ms_, &sequences_, &item_text_, &result);
   if (!model.ok()) return model.status();
   result.users = users_.size();
   const size_t list_length = ListLength(options_, train_.num_cols);
@@ -251,7 +265,7 @@ SessionEvaluator::SessionEvaluator(const Dataset& dataset, const SessionSplit& s
 
 Result<ModelResult> SessionEvaluator::Evaluate(const std::string& spec) const {
   ModelResult result;
-  Result<std::unique_ptr<Recommender>> model = Train(spec, train_, reference_time_ms_, &sequences_, &result);
+  Result<std::unique_ptr<Recommender>> model = Train(spec, train_, reference_time_ms_, &sequences_, nullptr, &result);
   if (!model.ok()) return model.status();
   result.users = predictions_;
   const size_t list_length = ListLength(options_, train_.num_cols);

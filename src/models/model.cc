@@ -1,6 +1,9 @@
 #include "models/model.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <unordered_map>
 #include <thread>
 
 #include "models/als.h"
@@ -69,8 +72,10 @@ class PopularityRecommender : public Recommender {
 
 class ItemKnnRecommender : public Recommender {
  public:
-  explicit ItemKnnRecommender(ItemKnnModel model) : model_(std::move(model)) {}
-  std::string Spec() const override { return model_.params().Spec(); }
+  // `spec` names the model when it is not item-kNN over interactions (the content model).
+  explicit ItemKnnRecommender(ItemKnnModel model, std::string spec = "")
+      : model_(std::move(model)), spec_(std::move(spec)) {}
+  std::string Spec() const override { return spec_.empty() ? model_.params().Spec() : spec_; }
   // Binary affinity: every item with positive total weight in the history counts once.
   std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
                                 const std::function<bool(ItemIdx)>& keep) const override {
@@ -86,7 +91,8 @@ class ItemKnnRecommender : public Recommender {
     w.Array<Neighbor>("NBRS", model_.neighbors());
     return w.Finish();
   }
-  static Result<std::unique_ptr<Recommender>> Load(const ItemKnnParams& params, const SnapshotReader& r) {
+  static Result<std::unique_ptr<Recommender>> Load(const ItemKnnParams& params, const SnapshotReader& r,
+                                                    std::string spec = "") {
     std::vector<uint64_t> offsets;
     std::vector<Neighbor> neighbors;
     RECD_RETURN_IF_ERROR(r.Array("OFFS", &offsets));
@@ -101,12 +107,71 @@ class ItemKnnRecommender : public Recommender {
       if (size_t{nb.item} + 1 >= offsets.size()) return Status::Corruption("model snapshot: itemknn neighbour out of range");
     }
     return std::unique_ptr<Recommender>(
-        new ItemKnnRecommender(ItemKnnModel::FromTable(params, std::move(offsets), std::move(neighbors))));
+        new ItemKnnRecommender(ItemKnnModel::FromTable(params, std::move(offsets), std::move(neighbors)), std::move(spec)));
   }
 
  private:
   ItemKnnModel model_;
+  std::string spec_;
 };
+
+// Content-based item-to-item: cosine between the items' TF-IDF vectors of words from their text
+// (title, categories), computed by item-kNN over a word x item matrix. Knows items that no one
+// has interacted with yet. spec "content(k=50,shrink=0)".
+Result<std::unique_ptr<Recommender>> TrainContent(ModelSpec& spec, const TrainingData& data) {
+  int k = 50;
+  double shrink = 0;
+  RECD_RETURN_IF_ERROR(spec.GetInt("k", 50, 1, 1 << 20, &k));
+  RECD_RETURN_IF_ERROR(spec.GetDouble("shrink", 0.0, 0.0, 1e9, &shrink));
+  RECD_RETURN_IF_ERROR(spec.CheckAllUsed());
+  if (!data.item_text) return Status::InvalidArgument("content: needs item text (titles, categories)");
+  const std::vector<std::string>& text = *data.item_text;
+  const uint32_t num_items = data.matrix.num_cols;
+  // Words: lower-cased ASCII letters and digits, two or more; other bytes stay inside words.
+  std::unordered_map<std::string, uint32_t> vocabulary;
+  std::vector<std::vector<uint32_t>> words_of(num_items);
+  for (ItemIdx i = 0; i < num_items && i < text.size(); ++i) {
+    std::string word;
+    auto flush = [&] {
+      if (word.size() >= 2) words_of[i].push_back(vocabulary.emplace(word, vocabulary.size()).first->second);
+      word.clear();
+    };
+    for (char c : text[i]) {
+      const unsigned char u = static_cast<unsigned char>(c);
+      if (u < 0x80 && !std::isalnum(u)) {
+        flush();
+      } else {
+        word += static_cast<char>(u < 0x80 ? std::tolower(u) : u);
+      }
+    }
+    flush();
+    std::sort(words_of[i].begin(), words_of[i].end());
+    words_of[i].erase(std::unique(words_of[i].begin(), words_of[i].end()), words_of[i].end());
+  }
+  std::vector<std::vector<std::pair<ItemIdx, float>>> rows(vocabulary.size());
+  for (ItemIdx i = 0; i < num_items; ++i) {
+    for (uint32_t w : words_of[i]) rows[w].push_back({i, 1.0f});
+  }
+  InteractionMatrix words;  // word x item, TF-IDF (binary tf)
+  words.num_cols = num_items;
+  words.row_ptr.push_back(0);
+  for (const auto& row : rows) {
+    const float idf = static_cast<float>(std::log(static_cast<double>(num_items) / row.size()));
+    for (const auto& [item, v] : row) {
+      words.cols.push_back(item);
+      words.values.push_back(v * idf);
+    }
+    words.row_ptr.push_back(words.cols.size());
+    ++words.num_rows;
+  }
+  ItemKnnParams params;
+  params.k = k;
+  params.shrink = shrink;
+  char canonical[64];
+  std::snprintf(canonical, sizeof(canonical), "content(k=%d,shrink=%g)", k, shrink);
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return std::unique_ptr<Recommender>(new ItemKnnRecommender(ItemKnnModel::Build(words, params, threads), canonical));
+}
 
 Status ParseItemKnn(ModelSpec& spec, ItemKnnParams* params) {
   std::string sim, weighting;
@@ -149,7 +214,7 @@ std::vector<ItemIdx> PositiveItems(std::span<const UserEvent> history, size_t nu
 }
 
 const std::vector<std::string>& RecommenderNames() {
-  static const std::vector<std::string> names = {"popularity", "itemknn", "userknn", "sar", "ease", "als", "bpr",
+  static const std::vector<std::string> names = {"popularity", "itemknn", "content", "userknn", "sar", "ease", "als", "bpr",
                                                  "ar", "sr", "vsknn", "vmis", "stan", "vstan"};
   return names;
 }
@@ -170,6 +235,7 @@ Result<std::unique_ptr<Recommender>> TrainRecommender(const std::string& text, c
     return std::unique_ptr<Recommender>(new ItemKnnRecommender(ItemKnnModel::Build(m, params, threads)));
   }
   if (spec.name() == "userknn") return TrainUserKnn(spec, data);
+  if (spec.name() == "content") return TrainContent(spec, data);
   if (spec.name() == "sar") return TrainSar(spec, data);
   if (spec.name() == "ease") return TrainEase(spec, data);
   if (spec.name() == "als") return TrainAls(spec, data);
@@ -180,7 +246,7 @@ Result<std::unique_ptr<Recommender>> TrainRecommender(const std::string& text, c
   if (spec.name() == "stan" || spec.name() == "vstan") return TrainStan(spec, data);
   if (spec.name() == "vmis") return TrainVmis(spec, data);
   return Status::InvalidArgument("model spec '" + text + "': unknown model '" + spec.name() +
-                                 "' (expected popularity, itemknn, userknn, sar, ease, als, bpr, ar, sr, vsknn, vmis, stan or vstan)");
+                                 "' (expected popularity, itemknn, content, userknn, sar, ease, als, bpr, ar, sr, vsknn, vmis, stan or vstan)");
 }
 
 Result<std::unique_ptr<Recommender>> LoadRecommender(std::string_view bytes) {
@@ -197,6 +263,16 @@ Result<std::unique_ptr<Recommender>> LoadRecommender(std::string_view bytes) {
     Status st = ParseItemKnn(spec, &params);
     if (!st.ok()) return Status::Corruption("model snapshot: " + st.message());
     model = ItemKnnRecommender::Load(params, *reader);
+  } else if (spec.name() == "content") {
+    int k = 50;
+    double shrink = 0;
+    if (!spec.GetInt("k", 50, 1, 1 << 20, &k).ok() || !spec.GetDouble("shrink", 0, 0, 1e9, &shrink).ok()) {
+      return Status::Corruption("model snapshot: bad content spec");
+    }
+    ItemKnnParams params;
+    params.k = k;
+    params.shrink = shrink;
+    model = ItemKnnRecommender::Load(params, *reader, reader->spec());
   } else if (spec.name() == "userknn") {
     model = LoadUserKnn(spec, *reader);
   } else if (spec.name() == "sar") {

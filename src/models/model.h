@@ -29,6 +29,8 @@ struct TrainingData {
   // Sessions' events in time order, for the models that learn from sequences (sr, vsknn, vmis,
   // stan, vstan); null where the trainer has none.
   const std::vector<std::vector<UserEvent>>* sequences = nullptr;
+  // By item: its text (title, categories, ...), for the content model; null where there is none.
+  const std::vector<std::string>* item_text = nullptr;
 };
 
 class Recommender {
