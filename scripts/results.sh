@@ -101,6 +101,13 @@ section "Amazon musical instruments (5-core), leave-last-out" "$TUNED_NOTE" \
   --dataset amazon-mi --protocol leave-last-out --k 10,20 --model popularity --model 'itemknn(k=200)' --model sar \
   --model 'userknn(k=100)' --model 'ease(l2=500)' --model "$BPR_TUNED" --model "$ALS_TUNED" \
   --model 'itemknn(k=200,shrink=10)' --model 'ease(l2=200)' --model 'als(factors=64,reg=50,alpha=10)'
+COLD_NOTE="A random 20% of the items have every interaction moved to the test part; models rank only those cold items, which no training interaction mentions. \`content\` knows them by their catalog text (title and genres), the collaborative models cannot rank them at all, and \`random\` is the chance level."
+section "ML-100k, cold items (20% of items unseen in training)" "$COLD_NOTE" \
+  --dataset ml-100k --protocol cold-items --cold-fraction 0.2 --k 10 --model random --model popularity --model 'itemknn(k=200)' \
+  --model 'content(k=100)' --model 'content(k=20)'
+section "ml-latest-small, cold items (20% of items unseen in training)" "$COLD_NOTE" \
+  --dataset ml-latest-small --protocol cold-items --cold-fraction 0.2 --k 10 --model random --model popularity --model 'itemknn(k=200)' \
+  --model 'content(k=100)' --model 'content(k=20)'
 SESSION_MODELS=(--model popularity --model 'itemknn(k=100)' --model ar --model 'sr(steps=25,weighting=div)'
   --model 'vsknn(k=500,sample=5000,weighting=quadratic,score=div,idf=5)' --model 'vsknn(k=100)'
   --model 'vmis(k=500,m=5000,weighting=quadratic,score=div,idf=5)'

@@ -710,12 +710,21 @@ class Engine::Impl {
   Status TrainNow() {
     std::lock_guard<std::mutex> one_at_a_time(build_mu_);
     uint32_t num_items;
+    std::vector<std::string> item_text;  // for content models
     {
       std::shared_lock<RwLock> state(state_mu_);
       num_items = static_cast<uint32_t>(item_keys_.size());
+      item_text.resize(num_items);
+      for (ItemIdx i = 0; i < num_items; ++i) {
+        if (const Item* item = catalog_.Get(i)) {
+          item_text[i] = item->title + " " + item->brand;
+          for (const std::string& c : item->categories) item_text[i] += " " + c;
+        }
+      }
     }
     const uint64_t version = model_.load()->info.version + 1;
-    Result<std::shared_ptr<const ModelSnapshot>> snap = TrainSnapshot(*store_, options_, num_items, version);
+    Result<std::shared_ptr<const ModelSnapshot>> snap =
+        TrainSnapshot(*store_, options_, num_items, version, &item_text);
     if (!snap.ok()) return snap.status();
     std::string bytes;
     EncodeSnapshot(**snap, &bytes);

@@ -285,6 +285,25 @@ TEST_F(EngineTest, BlendedModelsJoinTheListAndSurviveARestart) {
   for (size_t i = 0; i < list.size(); ++i) EXPECT_EQ(again[i].item_key, list[i].item_key);
 }
 
+TEST_F(EngineTest, ContentModelInTheBlendRecommendsItemsNoOneHasTouched) {
+  // k3 has no events: neither item-kNN nor popularity can propose it.
+  ASSERT_TRUE(engine_->Ingest({MakeEvent("c", "k1", EventType::kView)})[0].ok());
+  EXPECT_EQ(FindRec(For("c", 5), "k3"), nullptr);
+  Options options = TestOptions(dir_.path());
+  options.blend_models = {"content(k=10)"};
+  engine_.reset();
+  engine_ = OpenOrDie(options);
+  ASSERT_TRUE(engine_->Retrain(true).ok());
+  ASSERT_EQ(engine_->CurrentModel().blend.size(), 1u);
+  EXPECT_EQ(engine_->CurrentModel().blend[0].spec, "content(k=10,shrink=0)");
+  auto list = For("c", 5);
+  const Recommendation* k3 = FindRec(list, "k3");  // shares "home kitchen" with k1
+  ASSERT_NE(k3, nullptr);
+  EXPECT_EQ(k3->source, "blend");
+  const Recommendation* s2 = FindRec(list, "s2");  // a shoe: nothing in common with a kettle
+  if (s2 != nullptr) EXPECT_LT(s2->score, k3->score);
+}
+
 TEST(EngineSessions, SessionModelsServeTheLiveSessionAndChangeWithTheNextView) {
   TempDir dir;
   Options options = TestOptions(dir.path());

@@ -120,7 +120,8 @@ Result<std::shared_ptr<const ModelSnapshot>> DecodeSnapshot(std::string_view byt
 }
 
 Result<std::shared_ptr<const ModelSnapshot>> TrainSnapshot(const Store& store, const Options& options,
-                                                           uint32_t num_items, uint64_t version) {
+                                                           uint32_t num_items, uint64_t version,
+                                                           const std::vector<std::string>* item_text) {
   const int64_t start_us = MonotonicMicros();
   auto s = std::make_shared<ModelSnapshot>();
   s->info.built_at_ms = NowMs();
@@ -142,7 +143,7 @@ Result<std::shared_ptr<const ModelSnapshot>> TrainSnapshot(const Store& store, c
     std::string spec;
     RECD_RETURN_IF_ERROR(ParseBlendEntry(entry, &b.weight, &spec));
     Result<std::unique_ptr<Recommender>> model =
-        TrainRecommender(spec, TrainingData{*matrix, stats.last_time_ms, &sessions});
+        TrainRecommender(spec, TrainingData{*matrix, stats.last_time_ms, &sessions, item_text});
     if (!model.ok()) return model.status().WithContext("models.blend: ");
     b.model = std::move(model).value();
     s->info.blend.push_back({b.model->Spec(), b.weight});

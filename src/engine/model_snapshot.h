@@ -37,10 +37,12 @@ void EncodeSnapshot(const ModelSnapshot& snapshot, std::string* out);
 // Corruption naming what failed: magic, version, checksum, a missing or malformed section.
 Result<std::shared_ptr<const ModelSnapshot>> DecodeSnapshot(std::string_view bytes);
 
-// Reads the event log and builds a new snapshot with the given version. InvalidArgument for a
+// Reads the event log and builds a new snapshot with the given version; `item_text` (title,
+// brand, categories per ItemIdx) feeds content models in the blend. InvalidArgument for a
 // malformed Options::blend_models entry.
 Result<std::shared_ptr<const ModelSnapshot>> TrainSnapshot(const Store& store, const Options& options,
-                                                           uint32_t num_items, uint64_t version);
+                                                           uint32_t num_items, uint64_t version,
+                                                           const std::vector<std::string>* item_text = nullptr);
 
 // "0.5*ease(l2=500)" -> weight 0.5, spec "ease(l2=500)"; a bare spec has weight 1.
 Status ParseBlendEntry(const std::string& entry, double* weight, std::string* spec);

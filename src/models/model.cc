@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <limits>
 #include <unordered_map>
 #include <thread>
 
+#include "data/split.h"
 #include "models/als.h"
 #include "models/bpr.h"
 #include "models/ease.h"
@@ -20,20 +22,32 @@ namespace recd {
 
 namespace {
 
-// Items ranked by the column sums of the training matrix: shoppers who had the item for a binary
-// matrix, events for a count matrix. The floor every model must beat. Ties: smaller index first.
-class PopularityRecommender : public Recommender {
+// One list for every shopper, minus what the filter rejects: "popularity" ranks items by the
+// column sums of the training matrix (shoppers who had the item for a binary matrix, events for a
+// count matrix; ties: smaller index first), the floor every model must beat. "random(seed=S)"
+// ranks every item in a seeded random order, the chance level (e.g. for cold items, which
+// popularity cannot rank).
+class RankedListRecommender : public Recommender {
  public:
-  explicit PopularityRecommender(std::vector<Scored> ranked) : ranked_(std::move(ranked)) {}
-  explicit PopularityRecommender(const InteractionMatrix& m) {
+  RankedListRecommender(std::vector<Scored> ranked, std::string spec)
+      : ranked_(std::move(ranked)), spec_(std::move(spec)) {}
+  static std::unique_ptr<Recommender> Popularity(const InteractionMatrix& m) {
     std::vector<double> count(m.num_cols, 0.0);
     for (uint64_t k = 0; k < m.nnz(); ++k) count[m.cols[k]] += m.values[k];
+    std::vector<Scored> ranked;
     for (ItemIdx i = 0; i < m.num_cols; ++i) {
-      if (count[i] > 0) ranked_.push_back({i, count[i]});
+      if (count[i] > 0) ranked.push_back({i, count[i]});
     }
-    std::sort(ranked_.begin(), ranked_.end(), BetterThan);
+    std::sort(ranked.begin(), ranked.end(), BetterThan);
+    return std::make_unique<RankedListRecommender>(std::move(ranked), "popularity");
   }
-  std::string Spec() const override { return "popularity"; }
+  static std::unique_ptr<Recommender> Random(const InteractionMatrix& m, int seed) {
+    std::vector<uint32_t> perm = NumpyPermutation(m.num_cols, static_cast<uint32_t>(seed));
+    std::vector<Scored> ranked;
+    for (size_t k = 0; k < perm.size(); ++k) ranked.push_back({perm[k], static_cast<double>(perm.size() - k)});
+    return std::make_unique<RankedListRecommender>(std::move(ranked), "random(seed=" + std::to_string(seed) + ")");
+  }
+  std::string Spec() const override { return spec_; }
   std::vector<Scored> Recommend(std::span<const UserEvent>, size_t n,
                                 const std::function<bool(ItemIdx)>& keep) const override {
     std::vector<Scored> out;
@@ -60,14 +74,15 @@ class PopularityRecommender : public Recommender {
     std::vector<double> scores;
     RECD_RETURN_IF_ERROR(r.Array("ITEM", &items));
     RECD_RETURN_IF_ERROR(r.Array("SCOR", &scores));
-    if (items.size() != scores.size()) return Status::Corruption("model snapshot: popularity sections differ in length");
+    if (items.size() != scores.size()) return Status::Corruption("model snapshot: ranked list sections differ in length");
     std::vector<Scored> ranked;
     for (size_t k = 0; k < items.size(); ++k) ranked.push_back({items[k], scores[k]});
-    return std::unique_ptr<Recommender>(new PopularityRecommender(std::move(ranked)));
+    return std::unique_ptr<Recommender>(new RankedListRecommender(std::move(ranked), r.spec()));
   }
 
  private:
   std::vector<Scored> ranked_;
+  std::string spec_;
 };
 
 class ItemKnnRecommender : public Recommender {
@@ -214,7 +229,7 @@ std::vector<ItemIdx> PositiveItems(std::span<const UserEvent> history, size_t nu
 }
 
 const std::vector<std::string>& RecommenderNames() {
-  static const std::vector<std::string> names = {"popularity", "itemknn", "content", "userknn", "sar", "ease", "als", "bpr",
+  static const std::vector<std::string> names = {"popularity", "random", "itemknn", "content", "userknn", "sar", "ease", "als", "bpr",
                                                  "ar", "sr", "vsknn", "vmis", "stan", "vstan"};
   return names;
 }
@@ -226,7 +241,13 @@ Result<std::unique_ptr<Recommender>> TrainRecommender(const std::string& text, c
   ModelSpec& spec = *parsed;
   if (spec.name() == "popularity") {
     RECD_RETURN_IF_ERROR(spec.CheckAllUsed());
-    return std::unique_ptr<Recommender>(new PopularityRecommender(m));
+    return RankedListRecommender::Popularity(m);
+  }
+  if (spec.name() == "random") {
+    int seed = 42;
+    RECD_RETURN_IF_ERROR(spec.GetInt("seed", 42, 0, std::numeric_limits<int>::max(), &seed));
+    RECD_RETURN_IF_ERROR(spec.CheckAllUsed());
+    return RankedListRecommender::Random(m, seed);
   }
   if (spec.name() == "itemknn") {
     ItemKnnParams params;
@@ -246,7 +267,7 @@ Result<std::unique_ptr<Recommender>> TrainRecommender(const std::string& text, c
   if (spec.name() == "stan" || spec.name() == "vstan") return TrainStan(spec, data);
   if (spec.name() == "vmis") return TrainVmis(spec, data);
   return Status::InvalidArgument("model spec '" + text + "': unknown model '" + spec.name() +
-                                 "' (expected popularity, itemknn, content, userknn, sar, ease, als, bpr, ar, sr, vsknn, vmis, stan or vstan)");
+                                 "' (expected popularity, random, itemknn, content, userknn, sar, ease, als, bpr, ar, sr, vsknn, vmis, stan or vstan)");
 }
 
 Result<std::unique_ptr<Recommender>> LoadRecommender(std::string_view bytes) {
@@ -256,8 +277,8 @@ Result<std::unique_ptr<Recommender>> LoadRecommender(std::string_view bytes) {
   if (!parsed.ok()) return Status::Corruption("model snapshot: " + parsed.status().message());
   ModelSpec& spec = *parsed;
   Result<std::unique_ptr<Recommender>> model = Status::Corruption("model snapshot: unknown model '" + spec.name() + "'");
-  if (spec.name() == "popularity") {
-    model = PopularityRecommender::Load(*reader);
+  if (spec.name() == "popularity" || spec.name() == "random") {
+    model = RankedListRecommender::Load(*reader);
   } else if (spec.name() == "itemknn") {
     ItemKnnParams params;
     Status st = ParseItemKnn(spec, &params);
