@@ -65,6 +65,24 @@ TEST_F(SearchTest, EnglishQueriesAreStemmed) {
   EXPECT_TRUE(engine_->Search(Query("  ")).status().IsInvalidArgument());
 }
 
+TEST(SearchLanguages, OtherSnowballLanguagesStemAndUnknownOnesAreRejected) {
+  TempDir dir;
+  Options options = TestOptions(dir.path());
+  options.search_language = "german";
+  auto engine = OpenOrDie(options);
+  ASSERT_TRUE(engine->UpsertItems({MakeItem("g1", "Rote Schuhe", "mode/schuhe", 50),
+                                   MakeItem("g2", "Wasserkocher aus Edelstahl", "haushalt/küche", 30)}).ok());
+  EXPECT_EQ(Keys(engine->Search(Query("schuh"))), std::vector<std::string>{"g1"});  // schuhe -> schuh
+  EXPECT_EQ(Keys(engine->Search(Query("wasserkochers"))), std::vector<std::string>{"g2"});
+  engine.reset();
+  TempDir other;
+  Options bad = TestOptions(other.path());
+  bad.search_language = "klingon";
+  Result<std::unique_ptr<Engine>> refused = Engine::Open(bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().ToString().find("search.language"), std::string::npos) << refused.status().ToString();
+}
+
 TEST_F(SearchTest, ChineseQueriesFindNgramsInTitles) {
   EXPECT_EQ(Keys(engine_->Search(Query("蓝牙耳机")))[0], "c1");
   std::vector<std::string> bluetooth = Keys(engine_->Search(Query("蓝牙")));
