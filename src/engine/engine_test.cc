@@ -301,7 +301,9 @@ TEST_F(EngineTest, ContentModelInTheBlendRecommendsItemsNoOneHasTouched) {
   ASSERT_NE(k3, nullptr);
   EXPECT_EQ(k3->source, "blend");
   const Recommendation* s2 = FindRec(list, "s2");  // a shoe: nothing in common with a kettle
-  if (s2 != nullptr) EXPECT_LT(s2->score, k3->score);
+  if (s2 != nullptr) {
+    EXPECT_LT(s2->score, k3->score);
+  }
 }
 
 TEST(EngineSessions, SessionModelsServeTheLiveSessionAndChangeWithTheNextView) {
