@@ -65,6 +65,12 @@ struct Options {
   int knn_history_items = 30;    // a request scores at most this many of the shopper's items
                                  // (the strongest), bounding its work to this x knn_neighbors
 
+  // --- recommendations ---
+  // floor(n x exploration_share) places at the end of a personalized list of n go to the newest
+  // catalog items with fewer than exploration_max_events events, so new items gather evidence.
+  double exploration_share = 0.05;
+  int exploration_max_events = 5;
+
   // --- search ---
   std::string search_language = "english";  // Snowball stemmer for the text index, or "none"
   double search_text_weight = 1.0;       // blend of a search hit's score: text relevance (BM25),

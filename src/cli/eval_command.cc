@@ -99,6 +99,7 @@ EvalOptions Options(const EvalFlags& f, const std::vector<size_t>& ks) {
 Result<ReplayOptions> MakeReplayOptions(const EvalFlags& f, const std::vector<size_t>& ks) {
   ReplayOptions replay;
   replay.eval = Options(f, ks);
+  replay.engine.exploration_share = 0;  // the replay scores the models; --set may turn it back on
   for (const std::string& kv : f.engine_sets) {
     size_t eq = kv.find('=');
     Status st = eq == std::string::npos ? Status::InvalidArgument("expected key=value")

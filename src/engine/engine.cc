@@ -364,6 +364,7 @@ class Engine::Impl {
       }
     }
     if (picked.size() > n) picked.resize(n);
+    Explore(n, filter, &picked);
     BackfillPopular(n, filter, &picked);
     return Present(picked, req.category);
   }
@@ -853,6 +854,24 @@ class Engine::Impl {
   }
 
   // Appends popular items not yet in `picked` (nor in `also_taken`) until `picked` has n.
+  // Gives floor(n x exploration_share) places at the end of the list to the newest described
+  // items with fewer than exploration_max_events events, so that new items gather evidence.
+  void Explore(size_t n, const RequestFilter& filter, std::vector<Candidate>* picked) const {
+    const size_t slots = static_cast<size_t>(static_cast<double>(n) * options_.exploration_share);
+    if (slots == 0) return;
+    constexpr size_t kScanned = 10000;  // the newest items only: a request's work stays bounded
+    std::vector<Candidate> fresh;
+    for (size_t i = catalog_.size(), scanned = 0; i-- > 0 && fresh.size() < slots && scanned < kScanned; ++scanned) {
+      const ItemIdx item = static_cast<ItemIdx>(i);
+      if (!catalog_.Get(item) || online_.events(item) >= static_cast<uint32_t>(options_.exploration_max_events)) continue;
+      if (!filter.Keep(item)) continue;
+      if (std::any_of(picked->begin(), picked->end(), [&](const Candidate& c) { return c.item == item; })) continue;
+      fresh.push_back({item, 0.0, Source::kExplore});
+    }
+    if (picked->size() + fresh.size() > n) picked->resize(n - fresh.size());
+    picked->insert(picked->end(), fresh.begin(), fresh.end());
+  }
+
   void BackfillPopular(size_t n, const RequestFilter& filter, std::vector<Candidate>* picked,
                        const std::vector<Candidate>& also_taken = {}) const {
     if (picked->size() >= n) return;

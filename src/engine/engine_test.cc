@@ -306,6 +306,25 @@ TEST_F(EngineTest, ContentModelInTheBlendRecommendsItemsNoOneHasTouched) {
   }
 }
 
+TEST_F(EngineTest, ExplorationGivesTheListsTailToNewItems) {
+  Options options = TestOptions(dir_.path());
+  options.exploration_share = 0.25;  // one place in a list of four
+  options.exploration_max_events = 2;
+  engine_.reset();
+  engine_ = OpenOrDie(options);
+  ASSERT_TRUE(engine_->Ingest({MakeEvent("x", "k1", EventType::kView)})[0].ok());
+  auto list = For("x", 4);
+  ASSERT_EQ(list.size(), 4u);
+  EXPECT_EQ(list[3].item_key, "k3");  // described, no events: new
+  EXPECT_EQ(list[3].source, "explore");
+  EXPECT_EQ(list[3].reason, "new in the shop");
+  EXPECT_EQ(list[0].item_key, "k2");  // the personalized head is untouched
+  // Two events make k3 no longer new; a list of three has no place for exploration.
+  for (const char* u : {"y1", "y2"}) ASSERT_TRUE(engine_->Ingest({MakeEvent(u, "k3", EventType::kView)})[0].ok());
+  for (const Recommendation& r : For("x", 4)) EXPECT_NE(r.source, "explore") << r.item_key;
+  for (const Recommendation& r : For("x", 3)) EXPECT_NE(r.source, "explore") << r.item_key;
+}
+
 TEST(EngineSessions, SessionModelsServeTheLiveSessionAndChangeWithTheNextView) {
   TempDir dir;
   Options options = TestOptions(dir.path());

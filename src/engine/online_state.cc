@@ -13,6 +13,7 @@ void OnlineState::Apply(const EventRecord& e) {
   if (e.item_idx >= items_.size()) items_.resize(e.item_idx + 1);
   const double strength = EventStrength(e.type, e.value, options_.event_weights);
   ItemCounters& c = items_[e.item_idx];
+  ++c.events;
   c.popularity.Add(strength, e.timestamp_ms, options_.popularity_half_life_hours);
   c.trend_short.Add(strength, e.timestamp_ms, options_.trending_short_half_life_hours);
   c.trend_long.Add(strength, e.timestamp_ms, options_.trending_long_half_life_hours);

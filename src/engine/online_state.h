@@ -50,6 +50,8 @@ class OnlineState {
   const DecayedCounter& popularity(ItemIdx item) const { return items_[item].popularity; }
   double Trending(ItemIdx item, int64_t now_ms) const;
   size_t num_items() const { return items_.size(); }
+  // Events ever applied to the item.
+  uint32_t events(ItemIdx item) const { return item < items_.size() ? items_[item].events : 0; }
 
  private:
   struct Shopper {
@@ -61,6 +63,7 @@ class OnlineState {
   };
   struct ItemCounters {
     DecayedCounter popularity, trend_short, trend_long;
+    uint32_t events = 0;
   };
   void Record(std::vector<Shopper>& shoppers, uint32_t idx, const HistoryEntry& entry, bool exclude);
   void Link(UserIdx user, SessionIdx session);

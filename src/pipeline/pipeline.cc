@@ -11,6 +11,7 @@ std::string_view SourceName(Source source) {
     case Source::kContent: return "content";
     case Source::kPopularity: return "popularity";
     case Source::kTrending: return "trending";
+    case Source::kExplore: return "explore";
   }
   return "unknown";
 }
@@ -50,6 +51,8 @@ std::string Explain(const Candidate& c, const Catalog& catalog, std::string_view
       return "with a description like " + std::string(because_name);
     case Source::kTrending:
       return "trending now";
+    case Source::kExplore:
+      return "new in the shop";
     case Source::kPopularity: {
       std::string_view category =
           !category_filter.empty() ? category_filter : catalog.PrimaryCategory(c.item);
