@@ -859,7 +859,7 @@ class Engine::Impl {
   void Explore(size_t n, const RequestFilter& filter, std::vector<Candidate>* picked) const {
     const size_t slots = static_cast<size_t>(static_cast<double>(n) * options_.exploration_share);
     if (slots == 0) return;
-    constexpr size_t kScanned = 10000;  // the newest items only: a request's work stays bounded
+    constexpr size_t kScanned = 1000;  // the newest items only: a request's work stays bounded
     std::vector<Candidate> fresh;
     for (size_t i = catalog_.size(), scanned = 0; i-- > 0 && fresh.size() < slots && scanned < kScanned; ++scanned) {
       const ItemIdx item = static_cast<ItemIdx>(i);
