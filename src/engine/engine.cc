@@ -323,11 +323,7 @@ class Engine::Impl {
     std::shared_lock<RwLock> state(state_mu_);
     RequestFilter filter(catalog_, now);
     if (!ApplyCategory(req.category, &filter)) return std::vector<Recommendation>{};
-    std::optional<UserIdx> user = req.user_key.empty() ? std::nullopt : user_keys_.Find(req.user_key);
-    std::optional<SessionIdx> session =
-        req.session_key.empty() ? std::nullopt : session_keys_.Find(req.session_key);
-    online_.Collect(user.value_or(kNoIdx), kNoIdx, &view);
-    if (view.history_size == 0 && session) online_.Collect(kNoIdx, *session, &view);
+    const auto [user, session] = CollectShopper(req.user_key, req.session_key, &view);
     filter.Exclude(view.excluded);
     std::vector<ItemIdx> request_excluded = ItemIndices(req.exclude);
     filter.Exclude(request_excluded);
@@ -391,10 +387,7 @@ class Engine::Impl {
     if (hits->empty()) return std::vector<SearchHit>{};
     // The shopper's affinity for each hit: item-kNN from their live history, and the share of
     // their history in the hit's first category.
-    std::optional<UserIdx> user = req.user_key.empty() ? std::nullopt : user_keys_.Find(req.user_key);
-    std::optional<SessionIdx> session = req.session_key.empty() ? std::nullopt : session_keys_.Find(req.session_key);
-    online_.Collect(user.value_or(kNoIdx), kNoIdx, &view);
-    if (view.history_size == 0 && session) online_.Collect(kNoIdx, *session, &view);
+    CollectShopper(req.user_key, req.session_key, &view);
     std::unordered_map<ItemIdx, double> knn, category_share;
     std::unordered_map<ItemIdx, bool> wanted;
     for (const Scored& h : *hits) wanted[h.idx] = true;
@@ -854,6 +847,21 @@ class Engine::Impl {
   }
 
   // Appends popular items not yet in `picked` (nor in `also_taken`) until `picked` has n.
+  struct ShopperIds {
+    std::optional<UserIdx> user;
+    std::optional<SessionIdx> session;
+  };
+  // Finds the shopper and fills `view` from the user's live history, else the session's.
+  // Needs state_mu_.
+  ShopperIds CollectShopper(const std::string& user_key, const std::string& session_key, ShopperView* view) const {
+    ShopperIds ids;
+    if (!user_key.empty()) ids.user = user_keys_.Find(user_key);
+    if (!session_key.empty()) ids.session = session_keys_.Find(session_key);
+    online_.Collect(ids.user.value_or(kNoIdx), kNoIdx, view);
+    if (view->history_size == 0 && ids.session) online_.Collect(kNoIdx, *ids.session, view);
+    return ids;
+  }
+
   // Gives floor(n x exploration_share) places at the end of the list to the newest described
   // items with fewer than exploration_max_events events, so that new items gather evidence.
   void Explore(size_t n, const RequestFilter& filter, std::vector<Candidate>* picked) const {
