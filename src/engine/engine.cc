@@ -704,12 +704,12 @@ class Engine::Impl {
   Status TrainNow() {
     std::lock_guard<std::mutex> one_at_a_time(build_mu_);
     uint32_t num_items;
-    std::vector<std::string> item_text;  // for content models
+    std::vector<std::string> item_text;  // for content models in the blend
     {
       std::shared_lock<RwLock> state(state_mu_);
       num_items = static_cast<uint32_t>(item_keys_.size());
-      item_text.resize(num_items);
-      for (ItemIdx i = 0; i < num_items; ++i) {
+      if (!options_.blend_models.empty()) item_text.resize(num_items);
+      for (ItemIdx i = 0; i < item_text.size(); ++i) {
         if (const Item* item = catalog_.Get(i)) {
           item_text[i] = item->title + " " + item->brand;
           for (const std::string& c : item->categories) item_text[i] += " " + c;

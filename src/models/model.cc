@@ -133,12 +133,23 @@ class ItemKnnRecommender : public Recommender {
 // Content-based item-to-item: cosine between the items' TF-IDF vectors of words from their text
 // (title, categories), computed by item-kNN over a word x item matrix. Knows items that no one
 // has interacted with yet. spec "content(k=50,shrink=0)".
+Status ParseContent(ModelSpec& spec, ItemKnnParams* params) {
+  params->k = 50;
+  params->shrink = 0;
+  RECD_RETURN_IF_ERROR(spec.GetInt("k", 50, 1, 1 << 20, &params->k));
+  RECD_RETURN_IF_ERROR(spec.GetDouble("shrink", 0.0, 0.0, 1e9, &params->shrink));
+  return spec.CheckAllUsed();
+}
+
+std::string ContentSpec(const ItemKnnParams& params) {
+  char canonical[64];
+  std::snprintf(canonical, sizeof(canonical), "content(k=%d,shrink=%g)", params.k, params.shrink);
+  return canonical;
+}
+
 Result<std::unique_ptr<Recommender>> TrainContent(ModelSpec& spec, const TrainingData& data) {
-  int k = 50;
-  double shrink = 0;
-  RECD_RETURN_IF_ERROR(spec.GetInt("k", 50, 1, 1 << 20, &k));
-  RECD_RETURN_IF_ERROR(spec.GetDouble("shrink", 0.0, 0.0, 1e9, &shrink));
-  RECD_RETURN_IF_ERROR(spec.CheckAllUsed());
+  ItemKnnParams params;
+  RECD_RETURN_IF_ERROR(ParseContent(spec, &params));
   if (!data.item_text) return Status::InvalidArgument("content: needs item text (titles, categories)");
   const std::vector<std::string>& text = *data.item_text;
   const uint32_t num_items = data.matrix.num_cols;
@@ -179,13 +190,8 @@ Result<std::unique_ptr<Recommender>> TrainContent(ModelSpec& spec, const Trainin
     words.row_ptr.push_back(words.cols.size());
     ++words.num_rows;
   }
-  ItemKnnParams params;
-  params.k = k;
-  params.shrink = shrink;
-  char canonical[64];
-  std::snprintf(canonical, sizeof(canonical), "content(k=%d,shrink=%g)", k, shrink);
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  return std::unique_ptr<Recommender>(new ItemKnnRecommender(ItemKnnModel::Build(words, params, threads), canonical));
+  return std::unique_ptr<Recommender>(new ItemKnnRecommender(ItemKnnModel::Build(words, params, threads), ContentSpec(params)));
 }
 
 Status ParseItemKnn(ModelSpec& spec, ItemKnnParams* params) {
@@ -285,15 +291,10 @@ Result<std::unique_ptr<Recommender>> LoadRecommender(std::string_view bytes) {
     if (!st.ok()) return Status::Corruption("model snapshot: " + st.message());
     model = ItemKnnRecommender::Load(params, *reader);
   } else if (spec.name() == "content") {
-    int k = 50;
-    double shrink = 0;
-    if (!spec.GetInt("k", 50, 1, 1 << 20, &k).ok() || !spec.GetDouble("shrink", 0, 0, 1e9, &shrink).ok()) {
-      return Status::Corruption("model snapshot: bad content spec");
-    }
     ItemKnnParams params;
-    params.k = k;
-    params.shrink = shrink;
-    model = ItemKnnRecommender::Load(params, *reader, reader->spec());
+    Status st = ParseContent(spec, &params);
+    if (!st.ok()) return Status::Corruption("model snapshot: " + st.message());
+    model = ItemKnnRecommender::Load(params, *reader, ContentSpec(params));
   } else if (spec.name() == "userknn") {
     model = LoadUserKnn(spec, *reader);
   } else if (spec.name() == "sar") {
