@@ -16,7 +16,7 @@ namespace {
 // A small, fast spec of every registered model; the suite fails if a model is missing here.
 const std::vector<std::string>& Specs() {
   static const std::vector<std::string> specs = {
-      "popularity", "random(seed=7)", "itemknn(k=10)", "content(k=10)", "userknn(k=5)", "sar(half_life_days=0)", "ease(l2=1)",
+      "popularity", "random(seed=7)", "itemknn(k=10)", "content(fields=title,tags)", "userknn(k=5)", "sar(half_life_days=0)", "ease(l2=1)",
       "als(factors=8,iters=10,reg=0.1,alpha=10)", "bpr(factors=8,epochs=200,lr=0.1,reg=0.001)",
       "ar", "sr", "vsknn(k=20)", "vmis(k=20,m=50)", "stan(k=20)", "vstan(k=20)"};
   return specs;
@@ -24,20 +24,26 @@ const std::vector<std::string>& Specs() {
 
 std::string NameOf(const std::string& spec) { return spec.substr(0, spec.find('(')); }
 
+ItemText Titled(std::string title) {
+  ItemText t;
+  t.title = std::move(title);
+  return t;
+}
+
 // 40 shoppers x 20 items; shopper u takes every item of its parity but one, held out for test.
 struct Checkerboard {
   Dataset dataset;
   Split split;
   InteractionMatrix train;
   std::vector<std::vector<UserEvent>> sequences;  // each shopper's training events in time order
-  std::vector<std::string> text;                   // by item: "even"/"odd" and its own name
+  std::vector<ItemText> text;                      // by item: "even"/"odd" and its own name
   Checkerboard() {
     bool inserted = false;
     for (int i = 0; i < 20; ++i) {
       dataset.items.Intern("i" + std::to_string(i), &inserted);
-      text.push_back(std::string(i % 2 ? "odd" : "even") + " thing" + std::to_string(i));
+      text.push_back(Titled(std::string(i % 2 ? "odd" : "even") + " thing" + std::to_string(i)));
+      dataset.item_titles.push_back(text.back().title);
     }
-    dataset.item_titles = text;
     train.num_cols = 20;
     train.row_ptr.push_back(0);
     for (uint32_t u = 0; u < 40; ++u) {
@@ -220,8 +226,8 @@ TEST(Conformance, EdgeCasesAnswerWithoutFailing) {
   auto keep = [](ItemIdx) { return true; };
   for (const std::string& spec : Specs()) {
     const std::vector<std::vector<UserEvent>> no_sessions, one_session = {{{0, 1.0f, 1}, {2, 1.0f, 2}}};
-    const std::vector<std::string> no_text(5), small_text = {"a b", "", "b c"};
-    const std::tuple<const InteractionMatrix*, const std::vector<std::vector<UserEvent>>*, const std::vector<std::string>*>
+    const std::vector<ItemText> no_text(5), small_text = {Titled("a b"), Titled(""), Titled("b c")};
+    const std::tuple<const InteractionMatrix*, const std::vector<std::vector<UserEvent>>*, const std::vector<ItemText>*>
         cases[] = {{&empty, &no_sessions, &no_text}, {&single, &one_session, &small_text},
                    {&board.train, &board.sequences, &board.text}};
     for (const auto& [m, sequences, text] : cases) {

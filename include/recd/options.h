@@ -76,6 +76,14 @@ struct Options {
   double search_text_weight = 1.0;       // blend of a search hit's score: text relevance (BM25),
   double search_affinity_weight = 0.5;   // the shopper's affinity (neighbours of their history,
   double search_popularity_weight = 0.2; // shared categories) and popularity, each scaled to [0, 1]
+  // Within-document weights of the indexed fields; `search_properties` names the item
+  // properties indexed too (string values, or arrays of them), e.g. "tags", "material".
+  int search_title_weight = 3;
+  int search_brand_weight = 2;
+  int search_category_weight = 2;
+  int search_description_weight = 1;
+  int search_property_weight = 1;
+  std::vector<std::string> search_properties = {"tags"};
 
   // --- training ---
   int retrain_interval_seconds = 600;  // 0 disables the schedule

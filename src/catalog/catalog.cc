@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <simdjson.h>
+
 namespace recd {
 
 void Catalog::Reserve(size_t count) {
@@ -69,6 +71,38 @@ std::string_view Catalog::PrimaryCategory(ItemIdx idx) const {
 std::string_view Catalog::DisplayName(ItemIdx idx, std::string_view fallback) const {
   const Item* item = Get(idx);
   return item && !item->title.empty() ? std::string_view(item->title) : fallback;
+}
+
+namespace {
+void AppendScalar(simdjson::dom::element v, std::vector<std::string>* out) {
+  switch (v.type()) {
+    case simdjson::dom::element_type::STRING: out->emplace_back(std::string_view(v.get_string())); break;
+    case simdjson::dom::element_type::INT64: out->push_back(std::to_string(int64_t(v.get_int64()))); break;
+    case simdjson::dom::element_type::UINT64: out->push_back(std::to_string(uint64_t(v.get_uint64()))); break;
+    case simdjson::dom::element_type::DOUBLE: out->push_back(simdjson::to_string(v)); break;
+    case simdjson::dom::element_type::BOOL: out->push_back(bool(v.get_bool()) ? "true" : "false"); break;
+    default: break;
+  }
+}
+}  // namespace
+
+std::vector<std::string> PropertyValues(std::string_view properties_json, std::span<const std::string> names) {
+  std::vector<std::string> out;
+  if (names.empty()) return out;
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::object object;
+  if (parser.parse(properties_json.data(), properties_json.size()).get_object().get(object)) return out;
+  for (const std::string& name : names) {
+    simdjson::dom::element v;
+    if (object.at_key(name).get(v)) continue;
+    simdjson::dom::array array;
+    if (v.get_array().get(array) == simdjson::SUCCESS) {
+      for (simdjson::dom::element e : array) AppendScalar(e, &out);
+    } else {
+      AppendScalar(v, &out);
+    }
+  }
+  return out;
 }
 
 }  // namespace recd

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -62,6 +63,11 @@ class Catalog {
 };
 
 // Binary encoding of an Item for the items column family (versioned like EventRecord).
+// The values of the properties named `names` in an item's properties JSON object, as text:
+// strings as they are, numbers and booleans printed, arrays element by element. Other values
+// (objects, null) are skipped. Used for the "chosen properties" of search and content models.
+std::vector<std::string> PropertyValues(std::string_view properties_json, std::span<const std::string> names);
+
 void EncodeItem(const Item& item, std::string* out);
 bool DecodeItem(std::string_view bytes, Item* item);
 

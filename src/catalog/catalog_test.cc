@@ -58,6 +58,14 @@ TEST(Catalog, RecommendableHonoursAvailabilityHiddenAndExpiry) {
   EXPECT_TRUE(catalog.Recommendable(4, 2000));  // known from events only
 }
 
+TEST(Catalog, PropertyValuesReadNamedStringsNumbersAndArrays) {
+  const std::string json = R"({"tags": ["a b", 7, {"x": 1}, true], "material": "oak", "note": null, "n": 2.5})";
+  const std::vector<std::string> names = {"material", "tags", "note", "n", "absent"};
+  EXPECT_EQ(PropertyValues(json, names), (std::vector<std::string>{"oak", "a b", "7", "true", "2.5"}));
+  EXPECT_TRUE(PropertyValues("not json", names).empty());
+  EXPECT_TRUE(PropertyValues(json, {}).empty());
+}
+
 TEST(ItemCodec, RoundTripsAndRejectsTruncation) {
   Item item = Make("sku-1", {"a/b", "c"});
   item.price = 9.5;

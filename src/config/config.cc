@@ -50,6 +50,29 @@ ConfigKey Text(std::string name, std::string description, std::string Options::*
           }};
 }
 
+// A list of strings: an array in TOML, ';'-separated in the environment and on the command line.
+ConfigKey List(std::string name, std::string description, std::vector<std::string> Options::*field) {
+  return {std::move(name), std::move(description),
+          [field](const Options& o) {
+            std::string s;
+            for (const std::string& e : o.*field) s += (s.empty() ? "" : ";") + e;
+            return s;
+          },
+          [field](Options& o, std::string_view v) {
+            std::vector<std::string> list;
+            while (!v.empty()) {
+              size_t semi = v.find(';');
+              std::string_view e = v.substr(0, semi);
+              while (!e.empty() && e.front() == ' ') e.remove_prefix(1);
+              while (!e.empty() && e.back() == ' ') e.remove_suffix(1);
+              if (!e.empty()) list.emplace_back(e);
+              v = semi == std::string_view::npos ? std::string_view() : v.substr(semi + 1);
+            }
+            o.*field = std::move(list);
+            return Status::OK();
+          }};
+}
+
 ConfigKey Weight(EventType type) {
   const int t = static_cast<int>(type);
   std::string name = "events.weights." + std::string(EventTypeName(type));
@@ -124,26 +147,9 @@ std::vector<ConfigKey> MakeKeys() {
       Number("models.itemknn.history_items",
              "a request scores at most this many of the shopper's items, the strongest first",
              &Options::knn_history_items, 1, 100000),
-      {"models.blend",
-       "models blended into personalized lists, \"SPEC\" or \"WEIGHT*SPEC\" (';'-separated in the environment)",
-       [](const Options& o) {
-         std::string s;
-         for (const std::string& m : o.blend_models) s += (s.empty() ? "" : ";") + m;
-         return s;
-       },
-       [](Options& o, std::string_view v) {
-         std::vector<std::string> models;
-         while (!v.empty()) {
-           size_t semi = v.find(';');
-           std::string_view m = v.substr(0, semi);
-           while (!m.empty() && m.front() == ' ') m.remove_prefix(1);
-           while (!m.empty() && m.back() == ' ') m.remove_suffix(1);
-           if (!m.empty()) models.emplace_back(m);
-           v = semi == std::string_view::npos ? std::string_view() : v.substr(semi + 1);
-         }
-         o.blend_models = std::move(models);
-         return Status::OK();
-       }},
+      List("models.blend",
+           "models blended into personalized lists, \"SPEC\" or \"WEIGHT*SPEC\" (';'-separated in the environment)",
+           &Options::blend_models),
       Text("search.language", "Snowball stemmer of the text index (english, french, german, ...) or none",
            &Options::search_language),
       Number("search.text_weight", "weight of text relevance (BM25, scaled to the best hit) in search scores",
@@ -152,6 +158,19 @@ std::vector<ConfigKey> MakeKeys() {
              &Options::search_affinity_weight, 0.0, 1e6),
       Number("search.popularity_weight", "weight of popularity in search scores",
              &Options::search_popularity_weight, 0.0, 1e6),
+      Number("search.title_weight", "within-document weight of an item's title in the text index",
+             &Options::search_title_weight, 0, 100),
+      Number("search.brand_weight", "within-document weight of an item's brand in the text index",
+             &Options::search_brand_weight, 0, 100),
+      Number("search.category_weight", "within-document weight of an item's category paths in the text index",
+             &Options::search_category_weight, 0, 100),
+      Number("search.description_weight", "within-document weight of an item's description in the text index",
+             &Options::search_description_weight, 0, 100),
+      Number("search.property_weight", "within-document weight of the indexed item properties",
+             &Options::search_property_weight, 0, 100),
+      List("search.properties",
+           "item properties indexed for search and read by content models as tags (string values or arrays of them)",
+           &Options::search_properties),
       Number("training.retrain_interval_seconds", "scheduled retrain period; 0 disables it",
              &Options::retrain_interval_seconds, 0, 365 * 24 * 3600),
       Number("training.retrain_min_new_events",

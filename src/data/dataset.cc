@@ -3,7 +3,9 @@
 #include <simdjson.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <charconv>
+#include <optional>
 #include <ctime>
 #include <map>
 
@@ -94,8 +96,24 @@ Status LoadMovieLens100k(const std::string& dir, Dataset* ds) {
     return Status::OK();
   }));
   const std::string data = Find(dir, "u.data");
-  return ForEachLine(data, 0, [&](const LineReader& r, const std::string& line) {
+  RECD_RETURN_IF_ERROR(ForEachLine(data, 0, [&](const LineReader& r, const std::string& line) {
     return AddRating(ds, r, data, line, '\t');
+  }));
+  // user id | age | gender | occupation | zip code; ages in MovieLens 1M's bands.
+  const std::string users = Find(dir, "u.user");
+  if (!Exists(users)) return Status::OK();
+  ds->user_attributes.resize(ds->users.size());
+  return ForEachLine(users, 0, [&](const LineReader& r, const std::string& line) {
+    std::vector<std::string> f = SplitCsv(line, '|');
+    int age = 0;
+    if (f.size() < 5 || !Parse(f[1], &age)) return Malformed(r, users, "expected user id|age|gender|occupation|zip code");
+    const char* band = age < 18 ? "under-18" : age < 25 ? "18-24" : age < 35 ? "25-34" : age < 45 ? "35-44"
+                     : age < 50 ? "45-49" : age < 56 ? "50-55" : "56+";
+    const uint32_t user = Intern(ds->users, f[0]);
+    if (ds->user_attributes.size() <= user) ds->user_attributes.resize(user + 1);
+    ds->user_attributes[user] = {std::string("age_band=") + band, "gender=" + f[2], "occupation=" + f[3],
+                                 "region=" + f[4].substr(0, 1)};
+    return Status::OK();
   });
 }
 
@@ -112,8 +130,23 @@ Status LoadMlLatestSmall(const std::string& dir, Dataset* ds) {
     return Status::OK();
   }));
   const std::string ratings = Find(dir, "ratings.csv");
-  return ForEachLine(ratings, 1, [&](const LineReader& r, const std::string& line) {
+  RECD_RETURN_IF_ERROR(ForEachLine(ratings, 1, [&](const LineReader& r, const std::string& line) {
     return AddRating(ds, r, ratings, line, ',');
+  }));
+  // userId,movieId,tag,timestamp; tags of unknown movies are skipped.
+  const std::string tags = Find(dir, "tags.csv");
+  if (!Exists(tags)) return Status::OK();
+  ds->item_tags.resize(ds->items.size());
+  return ForEachLine(tags, 1, [&](const LineReader& r, const std::string& line) {
+    std::vector<std::string> f = SplitCsv(line, ',');
+    int64_t seconds = 0;
+    if (f.size() < 4 || !Parse(f[3], &seconds)) return Malformed(r, tags, "expected userId, movieId, tag, timestamp");
+    std::optional<uint32_t> item = ds->items.Find(f[1]);
+    if (!item) return Status::OK();
+    ds->tags.push_back({Intern(ds->users, f[0]), *item, f[2], seconds * 1000});
+    std::vector<std::string>& distinct = ds->item_tags[*item];
+    if (std::find(distinct.begin(), distinct.end(), f[2]) == distinct.end()) distinct.push_back(f[2]);
+    return Status::OK();
   });
 }
 

@@ -27,6 +27,18 @@ struct Dataset {
   std::vector<Interaction> interactions;  // in file order
   std::vector<std::vector<std::string>> item_categories;  // by ItemIdx; may be empty
   std::vector<std::string> item_titles;                  // by ItemIdx; may be empty
+  std::vector<std::vector<std::string>> item_tags;       // by ItemIdx: distinct tags; may be empty
+  // Tag applications (ml-latest-small's tags.csv): who put which free-text tag on which item.
+  struct Tag {
+    uint32_t user;
+    ItemIdx item;
+    std::string tag;
+    int64_t timestamp_ms;
+  };
+  std::vector<Tag> tags;
+  // By user: attributes as "name=value" (ML-100k's u.user: age band, gender, occupation, the
+  // zip code's first digit); may be empty.
+  std::vector<std::vector<std::string>> user_attributes;
   std::vector<std::string> session_owner;  // sessions only: the logged-in user of each, or ""
   bool sessions = false;
   bool ratings = false;  // `rating` holds explicit ratings (0.5-5); otherwise rows are implicit

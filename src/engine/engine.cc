@@ -620,6 +620,12 @@ class Engine::Impl {
   Status OpenTextIndex() {
     TextIndexOptions text_options;
     text_options.language = options_.search_language;
+    text_options.title_weight = options_.search_title_weight;
+    text_options.brand_weight = options_.search_brand_weight;
+    text_options.category_weight = options_.search_category_weight;
+    text_options.description_weight = options_.search_description_weight;
+    text_options.property_weight = options_.search_property_weight;
+    text_options.properties = options_.search_properties;
     bool recreated = false;
     Result<std::unique_ptr<TextIndex>> index = TextIndex::Open(options_.data_dir + "/search", text_options, &recreated);
     if (!index.ok()) return index.status();
@@ -704,15 +710,15 @@ class Engine::Impl {
   Status TrainNow() {
     std::lock_guard<std::mutex> one_at_a_time(build_mu_);
     uint32_t num_items;
-    std::vector<std::string> item_text;  // for content models in the blend
+    std::vector<ItemText> item_text;  // for content models in the blend
     {
       std::shared_lock<RwLock> state(state_mu_);
       num_items = static_cast<uint32_t>(item_keys_.size());
       if (!options_.blend_models.empty()) item_text.resize(num_items);
       for (ItemIdx i = 0; i < item_text.size(); ++i) {
         if (const Item* item = catalog_.Get(i)) {
-          item_text[i] = item->title + " " + item->brand;
-          for (const std::string& c : item->categories) item_text[i] += " " + c;
+          item_text[i] = {item->title, item->brand, item->description, item->categories,
+                          PropertyValues(item->properties_json, options_.search_properties)};
         }
       }
     }

@@ -290,12 +290,12 @@ TEST_F(EngineTest, ContentModelInTheBlendRecommendsItemsNoOneHasTouched) {
   ASSERT_TRUE(engine_->Ingest({MakeEvent("c", "k1", EventType::kView)})[0].ok());
   EXPECT_EQ(FindRec(For("c", 5), "k3"), nullptr);
   Options options = TestOptions(dir_.path());
-  options.blend_models = {"content(k=10)"};
+  options.blend_models = {"content"};
   engine_.reset();
   engine_ = OpenOrDie(options);
   ASSERT_TRUE(engine_->Retrain(true).ok());
   ASSERT_EQ(engine_->CurrentModel().blend.size(), 1u);
-  EXPECT_EQ(engine_->CurrentModel().blend[0].spec, "content(k=10,shrink=0)");
+  EXPECT_EQ(engine_->CurrentModel().blend[0].spec, "content(fields=title,brand,categories)");
   auto list = For("c", 5);
   const Recommendation* k3 = FindRec(list, "k3");  // shares "home kitchen" with k1
   ASSERT_NE(k3, nullptr);

@@ -121,7 +121,7 @@ Result<std::shared_ptr<const ModelSnapshot>> DecodeSnapshot(std::string_view byt
 
 Result<std::shared_ptr<const ModelSnapshot>> TrainSnapshot(const Store& store, const Options& options,
                                                            uint32_t num_items, uint64_t version,
-                                                           const std::vector<std::string>* item_text) {
+                                                           const std::vector<ItemText>* item_text) {
   const int64_t start_us = MonotonicMicros();
   auto s = std::make_shared<ModelSnapshot>();
   s->info.built_at_ms = NowMs();

@@ -42,7 +42,7 @@ Result<std::shared_ptr<const ModelSnapshot>> DecodeSnapshot(std::string_view byt
 // malformed Options::blend_models entry.
 Result<std::shared_ptr<const ModelSnapshot>> TrainSnapshot(const Store& store, const Options& options,
                                                            uint32_t num_items, uint64_t version,
-                                                           const std::vector<std::string>* item_text = nullptr);
+                                                           const std::vector<ItemText>* item_text = nullptr);
 
 // "0.5*ease(l2=500)" -> weight 0.5, spec "ease(l2=500)"; a bare spec has weight 1.
 Status ParseBlendEntry(const std::string& entry, double* weight, std::string* spec);

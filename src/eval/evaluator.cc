@@ -164,7 +164,7 @@ namespace {
 // Trains `spec` and fills the parts of the result that do not depend on the protocol.
 Result<std::unique_ptr<Recommender>> Train(const std::string& spec, const InteractionMatrix& m, int64_t reference_ms,
                                            const std::vector<std::vector<UserEvent>>* sequences,
-                                           const std::vector<std::string>* item_text, ModelResult* result) {
+                                           const std::vector<ItemText>* item_text, ModelResult* result) {
   const int64_t start = MonotonicMicros();
   Result<std::unique_ptr<Recommender>> model = TrainRecommender(spec, TrainingData{m, reference_ms, sequences, item_text});
   if (!model.ok()) return model.status();
@@ -187,11 +187,10 @@ OfflineEvaluator::OfflineEvaluator(const Dataset& dataset, const Split& split, E
   }
   item_text_.resize(dataset.items.size());
   for (ItemIdx i = 0; i < dataset.items.size(); ++i) {
-    std::string& t = item_text_[i];
-    if (i < dataset.item_titles.size()) t = dataset.item_titles[i];
-    if (i < dataset.item_categories.size()) {
-      for (const std::string& c : dataset.item_categories[i]) t += " " + c;
-    }
+    ItemText& t = item_text_[i];
+    if (i < dataset.item_titles.size()) t.title = dataset.item_titles[i];
+    if (i < dataset.item_categories.size()) t.categories = dataset.item_categories[i];
+    if (i < dataset.item_tags.size()) t.tags = dataset.item_tags[i];
   }
   std::vector<std::vector<ItemIdx>> history = ItemsByUser(split.train, num_users);
   std::vector<std::vector<ItemIdx>> fold_in = ItemsByUser(split.fold_in, num_users);

@@ -81,7 +81,7 @@ class OfflineEvaluator {
   EvalOptions options_;
   InteractionMatrix train_;                    // users x items, binary
   std::vector<std::vector<UserEvent>> sequences_;  // each user's training events in time order
-  std::vector<std::string> item_text_;         // by item: title and categories (content model)
+  std::vector<ItemText> item_text_;            // by item: title, categories, tags (content model)
   int64_t reference_time_ms_ = 0;              // the latest training event
   std::vector<uint32_t> users_;                // users with a history and test interactions
   std::vector<std::vector<ItemIdx>> history_;  // parallel to users_: distinct items, sorted

@@ -42,6 +42,37 @@ std::vector<double> ScoresFor(const Recommender& model, ItemIdx item, size_t n_i
   return scores;
 }
 
+TEST(ContentModel, AProfileOfWeightedTermsRanksByTextAndADislikeSubtracts) {
+  InteractionMatrix none;  // content needs no interactions
+  none.num_cols = 5;
+  none.row_ptr = {0};
+  std::vector<ItemText> text(5);
+  text[0].title = "red running shoe";
+  text[1].title = "red woollen hat";
+  text[2].title = "blue running shoe";
+  text[3].title = "green fountain pen";
+  text[4].title = "blue woollen scarf";
+  text[4].categories = {"winter/scarves"};
+  auto model = TrainRecommender("content(fields=title)", TrainingData{none, 0, nullptr, &text});
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  auto keep = [](ItemIdx) { return true; };
+  const UserEvent liked_red_shoe[] = {{0, 1.0f, 1}};
+  std::vector<Scored> top = (*model)->Recommend(liked_red_shoe, 5, keep);
+  ASSERT_EQ(top.size(), 2u);  // items sharing a word; the history item and the pen are not offered
+  EXPECT_EQ(top[0].idx, 2u);  // "running shoe" outweighs "red"
+  EXPECT_EQ(top[1].idx, 1u);
+  // Disliking the blue shoe subtracts "blue" and "running shoe": the red hat comes first and
+  // the scarf, sharing only "blue", drops out.
+  const UserEvent and_disliked_blue[] = {{0, 1.0f, 1}, {2, -0.5f, 2}};
+  top = (*model)->Recommend(and_disliked_blue, 5, keep);
+  ASSERT_FALSE(top.empty());
+  EXPECT_EQ(top[0].idx, 1u);
+  for (const Scored& s : top) EXPECT_NE(s.idx, 4u);
+  // Categories are read only when named.
+  EXPECT_EQ((*model)->Spec(), "content(fields=title)");
+  EXPECT_FALSE(TrainRecommender("content(fields=title,colour)", TrainingData{none, 0, nullptr, &text}).ok());
+}
+
 TEST(DenseModels, SarJaccardMatchesTheDefinition) {
   InteractionMatrix m = Small();
   auto sar = TrainRecommender("sar(sim=jaccard,half_life_days=0)", TrainingData{m, 1000});

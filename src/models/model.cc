@@ -10,6 +10,7 @@
 #include "data/split.h"
 #include "models/als.h"
 #include "models/bpr.h"
+#include "models/content.h"
 #include "models/ease.h"
 #include "models/item_knn.h"
 #include "models/sar.h"
@@ -87,10 +88,8 @@ class RankedListRecommender : public Recommender {
 
 class ItemKnnRecommender : public Recommender {
  public:
-  // `spec` names the model when it is not item-kNN over interactions (the content model).
-  explicit ItemKnnRecommender(ItemKnnModel model, std::string spec = "")
-      : model_(std::move(model)), spec_(std::move(spec)) {}
-  std::string Spec() const override { return spec_.empty() ? model_.params().Spec() : spec_; }
+  explicit ItemKnnRecommender(ItemKnnModel model) : model_(std::move(model)) {}
+  std::string Spec() const override { return model_.params().Spec(); }
   // Binary affinity: every item with positive total weight in the history counts once.
   std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
                                 const std::function<bool(ItemIdx)>& keep) const override {
@@ -106,8 +105,7 @@ class ItemKnnRecommender : public Recommender {
     w.Array<Neighbor>("NBRS", model_.neighbors());
     return w.Finish();
   }
-  static Result<std::unique_ptr<Recommender>> Load(const ItemKnnParams& params, const SnapshotReader& r,
-                                                    std::string spec = "") {
+  static Result<std::unique_ptr<Recommender>> Load(const ItemKnnParams& params, const SnapshotReader& r) {
     std::vector<uint64_t> offsets;
     std::vector<Neighbor> neighbors;
     RECD_RETURN_IF_ERROR(r.Array("OFFS", &offsets));
@@ -122,77 +120,12 @@ class ItemKnnRecommender : public Recommender {
       if (size_t{nb.item} + 1 >= offsets.size()) return Status::Corruption("model snapshot: itemknn neighbour out of range");
     }
     return std::unique_ptr<Recommender>(
-        new ItemKnnRecommender(ItemKnnModel::FromTable(params, std::move(offsets), std::move(neighbors)), std::move(spec)));
+        new ItemKnnRecommender(ItemKnnModel::FromTable(params, std::move(offsets), std::move(neighbors))));
   }
 
  private:
   ItemKnnModel model_;
-  std::string spec_;
 };
-
-// Content-based item-to-item: cosine between the items' TF-IDF vectors of words from their text
-// (title, categories), computed by item-kNN over a word x item matrix. Knows items that no one
-// has interacted with yet. spec "content(k=50,shrink=0)".
-Status ParseContent(ModelSpec& spec, ItemKnnParams* params) {
-  params->k = 50;
-  params->shrink = 0;
-  RECD_RETURN_IF_ERROR(spec.GetInt("k", 50, 1, 1 << 20, &params->k));
-  RECD_RETURN_IF_ERROR(spec.GetDouble("shrink", 0.0, 0.0, 1e9, &params->shrink));
-  return spec.CheckAllUsed();
-}
-
-std::string ContentSpec(const ItemKnnParams& params) {
-  char canonical[64];
-  std::snprintf(canonical, sizeof(canonical), "content(k=%d,shrink=%g)", params.k, params.shrink);
-  return canonical;
-}
-
-Result<std::unique_ptr<Recommender>> TrainContent(ModelSpec& spec, const TrainingData& data) {
-  ItemKnnParams params;
-  RECD_RETURN_IF_ERROR(ParseContent(spec, &params));
-  if (!data.item_text) return Status::InvalidArgument("content: needs item text (titles, categories)");
-  const std::vector<std::string>& text = *data.item_text;
-  const uint32_t num_items = data.matrix.num_cols;
-  // Words: lower-cased ASCII letters and digits, two or more; other bytes stay inside words.
-  std::unordered_map<std::string, uint32_t> vocabulary;
-  std::vector<std::vector<uint32_t>> words_of(num_items);
-  for (ItemIdx i = 0; i < num_items && i < text.size(); ++i) {
-    std::string word;
-    auto flush = [&] {
-      if (word.size() >= 2) words_of[i].push_back(vocabulary.emplace(word, vocabulary.size()).first->second);
-      word.clear();
-    };
-    for (char c : text[i]) {
-      const unsigned char u = static_cast<unsigned char>(c);
-      if (u < 0x80 && !std::isalnum(u)) {
-        flush();
-      } else {
-        word += static_cast<char>(u < 0x80 ? std::tolower(u) : u);
-      }
-    }
-    flush();
-    std::sort(words_of[i].begin(), words_of[i].end());
-    words_of[i].erase(std::unique(words_of[i].begin(), words_of[i].end()), words_of[i].end());
-  }
-  std::vector<std::vector<std::pair<ItemIdx, float>>> rows(vocabulary.size());
-  for (ItemIdx i = 0; i < num_items; ++i) {
-    for (uint32_t w : words_of[i]) rows[w].push_back({i, 1.0f});
-  }
-  InteractionMatrix words;  // word x item, TF-IDF (binary tf)
-  words.num_cols = num_items;
-  words.row_ptr.push_back(0);
-  for (const auto& row : rows) {
-    const float idf = static_cast<float>(std::log(static_cast<double>(num_items) / row.size()));
-    for (const auto& [item, v] : row) {
-      words.cols.push_back(item);
-      words.values.push_back(v * idf);
-    }
-    words.row_ptr.push_back(words.cols.size());
-    ++words.num_rows;
-  }
-  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  return std::unique_ptr<Recommender>(new ItemKnnRecommender(ItemKnnModel::Build(words, params, threads), ContentSpec(params)));
-}
 
 Status ParseItemKnn(ModelSpec& spec, ItemKnnParams* params) {
   std::string sim, weighting;
@@ -291,10 +224,7 @@ Result<std::unique_ptr<Recommender>> LoadRecommender(std::string_view bytes) {
     if (!st.ok()) return Status::Corruption("model snapshot: " + st.message());
     model = ItemKnnRecommender::Load(params, *reader);
   } else if (spec.name() == "content") {
-    ItemKnnParams params;
-    Status st = ParseContent(spec, &params);
-    if (!st.ok()) return Status::Corruption("model snapshot: " + st.message());
-    model = ItemKnnRecommender::Load(params, *reader, ContentSpec(params));
+    model = LoadContent(spec, *reader);
   } else if (spec.name() == "userknn") {
     model = LoadUserKnn(spec, *reader);
   } else if (spec.name() == "sar") {

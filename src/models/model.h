@@ -23,14 +23,20 @@ namespace recd {
 // binary model sees of a history (a view and a later dislike of one item cancel out).
 std::vector<ItemIdx> PositiveItems(std::span<const UserEvent> history, size_t num_items);
 
+// An item's text by field, for the content model.
+struct ItemText {
+  std::string title, brand, description;
+  std::vector<std::string> categories, tags;
+};
+
 struct TrainingData {
   const InteractionMatrix& matrix;  // shoppers x items (binary, or counts)
   int64_t reference_time_ms = 0;    // the latest training event: "now" for time decay
   // Sessions' events in time order, for the models that learn from sequences (sr, vsknn, vmis,
   // stan, vstan); null where the trainer has none.
   const std::vector<std::vector<UserEvent>>* sequences = nullptr;
-  // By item: its text (title, categories, ...), for the content model; null where there is none.
-  const std::vector<std::string>* item_text = nullptr;
+  // By item: its text, for the content model; null where there is none.
+  const std::vector<ItemText>* item_text = nullptr;
 };
 
 class Recommender {

@@ -30,14 +30,20 @@ Result<ModelSpec> ModelSpec::Parse(const std::string& text) {
   std::string body = text.substr(open + 1, text.size() - open - 2);
   std::stringstream in(body);
   std::string pair;
+  std::string last_key;
   while (std::getline(in, pair, ',')) {
     if (Trim(pair).empty()) continue;
     size_t eq = pair.find('=');
+    if (eq == std::string::npos && !last_key.empty()) {  // a list value: "fields=title,brand"
+      spec.params_[last_key] += "," + Trim(pair);
+      continue;
+    }
     if (eq == std::string::npos) return Status::InvalidArgument(where + "expected key=value, got '" + Trim(pair) + "'");
     std::string key = Trim(pair.substr(0, eq)), value = Trim(pair.substr(eq + 1));
     if (key.empty() || value.empty()) return Status::InvalidArgument(where + "empty key or value in '" + Trim(pair) + "'");
     if (spec.params_.count(key)) return Status::InvalidArgument(where + "'" + key + "' given twice");
     spec.params_[key] = value;
+    last_key = key;
   }
   return spec;
 }

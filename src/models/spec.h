@@ -1,5 +1,7 @@
 // Model spec strings: "itemknn(k=200,shrink=10)". The same string names a model in the
-// configuration, on the command line, in evaluation reports and in saved snapshots.
+// configuration, on the command line, in evaluation reports and in saved snapshots. A value may
+// be a list: words without '=' continue the value before them ("content(fields=title,brand)"
+// gives fields "title,brand").
 #pragma once
 
 #include <map>

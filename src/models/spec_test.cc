@@ -24,6 +24,16 @@ TEST(ModelSpec, ParsesNameAndTypedParameters) {
   EXPECT_EQ(bare->name(), "popularity");
 }
 
+TEST(ModelSpec, ListValues) {
+  auto spec = ModelSpec::Parse("content(fields=title, brand,tags,x=1)");
+  ASSERT_TRUE(spec.ok());
+  std::string fields, x;
+  ASSERT_TRUE(spec->GetString("fields", "", &fields).ok());
+  ASSERT_TRUE(spec->GetString("x", "", &x).ok());
+  EXPECT_EQ(fields, "title,brand,tags");
+  EXPECT_EQ(x, "1");
+}
+
 TEST(ModelSpec, ErrorsNameTheProblem) {
   EXPECT_NE(ModelSpec::Parse("itemknn(k)").status().message().find("expected key=value"), std::string::npos);
   EXPECT_NE(ModelSpec::Parse("itemknn(k=1,k=2)").status().message().find("given twice"), std::string::npos);

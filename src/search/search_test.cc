@@ -134,6 +134,21 @@ TEST_F(SearchTest, ANewItemIsSearchableAtOnceAndTheIndexRebuildsItself) {
   EXPECT_EQ(Keys(engine_->Search(Query("kettle"))).size(), 2u);
 }
 
+TEST_F(SearchTest, ChosenPropertiesAreIndexedAndAChangeOfFieldsReindexes) {
+  Item teapot = MakeItem("n1", "Teapot", "home/kitchen", 30);
+  teapot.properties_json = R"({"tags": ["porcelain", "gift"], "material": "stoneware", "size": 3})";
+  ASSERT_TRUE(engine_->UpsertItems({teapot}).ok());
+  EXPECT_EQ(Keys(engine_->Search(Query("porcelain"))), std::vector<std::string>{"n1"});  // tags by default
+  EXPECT_TRUE(Keys(engine_->Search(Query("stoneware"))).empty());
+  engine_.reset();
+  Options options = TestOptions(dir_.path());
+  options.search_properties = {"material"};
+  engine_ = OpenOrDie(options);  // built with other fields: rebuilt from the catalog
+  EXPECT_EQ(Keys(engine_->Search(Query("stoneware"))), std::vector<std::string>{"n1"});
+  EXPECT_TRUE(Keys(engine_->Search(Query("porcelain"))).empty());
+  EXPECT_EQ(Keys(engine_->Search(Query("kettle"))).size(), 2u);
+}
+
 TEST_F(SearchTest, SuggestionsCompleteFromTitlesAndPastQueries) {
   Event search = MakeEvent("u", "", EventType::kSearch);
   search.query = "Kettle Descaler";

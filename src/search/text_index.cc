@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "catalog/catalog.h"
+
 namespace recd {
 
 namespace {
@@ -16,7 +18,17 @@ Xapian::Stem Stemmer(const std::string& language) {
   return Xapian::Stem(language);
 }
 
+constexpr const char* kOptionsKey = "recd.options";
+
 }  // namespace
+
+std::string TextIndexOptions::Fingerprint() const {
+  std::string s = language + "|" + std::to_string(title_weight) + "," + std::to_string(brand_weight) + "," +
+                  std::to_string(category_weight) + "," + std::to_string(description_weight) + "," +
+                  std::to_string(property_weight) + "|";
+  for (const std::string& p : properties) s += p + ";";
+  return s;
+}
 
 Result<std::unique_ptr<TextIndex>> TextIndex::Open(const std::string& dir, const TextIndexOptions& options,
                                                    bool* recreated) {
@@ -31,6 +43,19 @@ Result<std::unique_ptr<TextIndex>> TextIndex::Open(const std::string& dir, const
   for (int attempt = 0; attempt < 2; ++attempt) {
     try {
       index->db_ = std::make_unique<Xapian::WritableDatabase>(dir, Xapian::DB_CREATE_OR_OPEN);
+      const std::string fingerprint = options.Fingerprint();
+      if (index->db_->get_metadata(kOptionsKey) != fingerprint) {
+        // New, or built with other fields or weights: refilled from the catalog.
+        *recreated = *recreated || index->db_->get_doccount() > 0;
+        for (Xapian::docid id = index->db_->get_lastdocid(); id > 0 && index->db_->get_doccount() > 0; --id) {
+          try {
+            index->db_->delete_document(id);
+          } catch (const Xapian::DocNotFoundError&) {
+          }
+        }
+        index->db_->set_metadata(kOptionsKey, fingerprint);
+        index->db_->commit();
+      }
       return index;
     } catch (const Xapian::DatabaseLockError& e) {
       return Status::IOError("search index '" + dir + "' is locked (another recd?): " + e.get_msg());
@@ -76,6 +101,10 @@ Status TextIndex::Upsert(ItemIdx idx, const Item& item) {
     }
     gen.increase_termpos();
     gen.index_text(item.description, options_.description_weight);
+    for (const std::string& value : PropertyValues(item.properties_json, options_.properties)) {
+      gen.increase_termpos();
+      gen.index_text(value, options_.property_weight);
+    }
     db_->replace_document(id, doc);
     return Status::OK();
   } catch (const Xapian::Error& e) {

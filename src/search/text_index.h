@@ -1,5 +1,6 @@
 // TextIndex: the catalog's full-text index on Xapian (BM25), kept in the data directory beside
-// RocksDB. Indexes an item's title, description, brand and category paths with per-field weights;
+// RocksDB. Indexes an item's title, description, brand, category paths and chosen properties
+// (such as tags) with per-field weights;
 // English (or another Snowball language) is stemmed, and Chinese, Japanese and Korean text is
 // cut into character n-grams (Xapian's CJK n-gram mode) in documents and queries alike, so
 // "蓝牙耳机" finds "无线蓝牙耳机 降噪".
@@ -34,12 +35,17 @@ struct TextIndexOptions {
   int brand_weight = 2;
   int category_weight = 2;
   int description_weight = 1;
+  int property_weight = 1;
+  std::vector<std::string> properties = {"tags"};  // item properties indexed (Item::properties_json)
+
+  // The options that shape the documents; an index built with others is rebuilt.
+  std::string Fingerprint() const;
 };
 
 class TextIndex {
  public:
-  // Opens or creates the index in `dir`. A damaged index is removed and recreated empty
-  // (*recreated is set): the caller then re-adds the catalog.
+  // Opens or creates the index in `dir`. A damaged index, or one built with other options, is
+  // removed and recreated empty (*recreated is set): the caller then re-adds the catalog.
   static Result<std::unique_ptr<TextIndex>> Open(const std::string& dir, const TextIndexOptions& options,
                                                  bool* recreated);
   ~TextIndex();
