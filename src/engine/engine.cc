@@ -360,7 +360,7 @@ class Engine::Impl {
       }
     }
     if (picked.size() > n) picked.resize(n);
-    Explore(n, filter, &picked);
+    Explore(n, filter, view, &picked);
     BackfillPopular(n, filter, &picked);
     return Present(picked, req.category);
   }
@@ -868,22 +868,53 @@ class Engine::Impl {
     return ids;
   }
 
-  // Gives floor(n x exploration_share) places at the end of the list to the newest described
-  // items with fewer than exploration_max_events events, so that new items gather evidence.
-  void Explore(size_t n, const RequestFilter& filter, std::vector<Candidate>* picked) const {
+  // Gives floor(n x exploration_share) places at the end of the list to new items: described
+  // items among the newest kScanned with fewer than exploration_max_events events. New items
+  // whose text is like one of the shopper's strongest items come first (source content, through
+  // the text index, so an item is recommendable the moment it is added); then the newest.
+  void Explore(size_t n, const RequestFilter& filter, const ShopperView& view, std::vector<Candidate>* picked) const {
     const size_t slots = static_cast<size_t>(static_cast<double>(n) * options_.exploration_share);
     if (slots == 0) return;
     constexpr size_t kScanned = 1000;  // the newest items only: a request's work stays bounded
-    std::vector<Candidate> fresh;
-    for (size_t i = catalog_.size(), scanned = 0; i-- > 0 && fresh.size() < slots && scanned < kScanned; ++scanned) {
+    constexpr size_t kLikeItems = 3;   // the shopper's items whose look-alikes are searched
+    std::vector<ItemIdx> fresh;        // newest first
+    for (size_t i = catalog_.size(), scanned = 0; i-- > 0 && scanned < kScanned; ++scanned) {
       const ItemIdx item = static_cast<ItemIdx>(i);
       if (!catalog_.Get(item) || online_.events(item) >= static_cast<uint32_t>(options_.exploration_max_events)) continue;
       if (!filter.Keep(item)) continue;
       if (std::any_of(picked->begin(), picked->end(), [&](const Candidate& c) { return c.item == item; })) continue;
-      fresh.push_back({item, 0.0, Source::kExplore});
+      fresh.push_back(item);
     }
-    if (picked->size() + fresh.size() > n) picked->resize(n - fresh.size());
-    picked->insert(picked->end(), fresh.begin(), fresh.end());
+    if (fresh.empty()) return;
+    std::vector<ItemIdx> sorted_fresh = fresh;
+    std::sort(sorted_fresh.begin(), sorted_fresh.end());
+    auto is_fresh = [&](ItemIdx i) { return std::binary_search(sorted_fresh.begin(), sorted_fresh.end(), i); };
+    std::vector<Affinity> liked;
+    for (const Affinity& a : view.affinity) {
+      if (a.weight > 0) liked.push_back(a);
+    }
+    const size_t like_items = std::min(kLikeItems, liked.size());
+    std::partial_sort(liked.begin(), liked.begin() + like_items, liked.end(),
+                      [](const Affinity& a, const Affinity& b) { return a.weight > b.weight; });
+    std::vector<Candidate> chosen;
+    for (size_t k = 0; k < like_items; ++k) {
+      Result<std::vector<Scored>> alike = text_->MoreLikeThis(liked[k].item, slots, is_fresh);
+      if (!alike.ok()) break;  // the index is unreadable: exploration goes on by recency
+      for (const Scored& s : *alike) chosen.push_back({s.idx, s.score, Source::kContent, liked[k].item});
+    }
+    std::stable_sort(chosen.begin(), chosen.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+    std::vector<Candidate> explored;
+    auto taken = [&](ItemIdx i) {
+      return std::any_of(explored.begin(), explored.end(), [&](const Candidate& c) { return c.item == i; });
+    };
+    for (const Candidate& c : chosen) {
+      if (explored.size() < slots && !taken(c.item)) explored.push_back(c);
+    }
+    for (ItemIdx i : fresh) {
+      if (explored.size() < slots && !taken(i)) explored.push_back({i, 0.0, Source::kExplore});
+    }
+    if (picked->size() + explored.size() > n) picked->resize(n - explored.size());
+    picked->insert(picked->end(), explored.begin(), explored.end());
   }
 
   void BackfillPopular(size_t n, const RequestFilter& filter, std::vector<Candidate>* picked,

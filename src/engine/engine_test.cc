@@ -315,14 +315,45 @@ TEST_F(EngineTest, ExplorationGivesTheListsTailToNewItems) {
   ASSERT_TRUE(engine_->Ingest({MakeEvent("x", "k1", EventType::kView)})[0].ok());
   auto list = For("x", 4);
   ASSERT_EQ(list.size(), 4u);
-  EXPECT_EQ(list[3].item_key, "k3");  // described, no events: new
-  EXPECT_EQ(list[3].source, "explore");
-  EXPECT_EQ(list[3].reason, "new in the shop");
+  EXPECT_EQ(list[3].item_key, "k3");  // described, no events: new; its title is like k1's
+  EXPECT_EQ(list[3].source, "content");
+  EXPECT_EQ(list[3].reason, "with a description like Title k1");
   EXPECT_EQ(list[0].item_key, "k2");  // the personalized head is untouched
   // Two events make k3 no longer new; a list of three has no place for exploration.
   for (const char* u : {"y1", "y2"}) ASSERT_TRUE(engine_->Ingest({MakeEvent(u, "k3", EventType::kView)})[0].ok());
   for (const Recommendation& r : For("x", 4)) EXPECT_NE(r.source, "explore") << r.item_key;
   for (const Recommendation& r : For("x", 3)) EXPECT_NE(r.source, "explore") << r.item_key;
+}
+
+TEST_F(EngineTest, ANewItemIsRecommendedThroughContentBeforeTheNextRetrain) {
+  Options options = TestOptions(dir_.path());
+  options.exploration_share = 0.25;  // one place in a list of four
+  engine_.reset();
+  engine_ = OpenOrDie(options);
+  Item shoe = MakeItem("s1", "sports/shoes");
+  shoe.title = "Trail running shoe";
+  Item pan = MakeItem("p1", "books/cooking");
+  pan.title = "Cast iron pan";
+  Item new_shoe = MakeItem("s9", "sports/shoes");
+  new_shoe.title = "Trail running shoe, waterproof";
+  ASSERT_TRUE(engine_->UpsertItems({shoe, pan, new_shoe}).ok());  // s9 is the newest
+  ASSERT_TRUE(engine_->Ingest({MakeEvent("x", "s1", EventType::kView)})[0].ok());
+  auto list = For("x", 4);
+  ASSERT_EQ(list.size(), 4u);
+  // The neighbour table's items, then the explored place (before any popular backfill): s9,
+  // unknown to the model, found by its text.
+  EXPECT_EQ(list[0].item_key, "s2");
+  const Recommendation* explored = FindRec(list, "s9");
+  ASSERT_NE(explored, nullptr) << ::testing::PrintToString(Keys(list));
+  EXPECT_EQ(explored->source, "content");
+  EXPECT_EQ(explored->reason, "with a description like Trail running shoe");
+  // A shopper with nothing alike gets the newest new item instead.
+  ASSERT_TRUE(engine_->UpsertItems({MakeItem("z1", "garden/tools")}).ok());
+  ASSERT_TRUE(engine_->Ingest({MakeEvent("y", "p1", EventType::kView)})[0].ok());
+  list = For("y", 4);
+  ASSERT_EQ(list.size(), 4u);
+  EXPECT_EQ(list[0].item_key, "z1");
+  EXPECT_EQ(list[0].source, "explore");
 }
 
 TEST(EngineSessions, SessionModelsServeTheLiveSessionAndChangeWithTheNextView) {
