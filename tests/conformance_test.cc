@@ -16,7 +16,7 @@ namespace {
 // A small, fast spec of every registered model; the suite fails if a model is missing here.
 const std::vector<std::string>& Specs() {
   static const std::vector<std::string> specs = {
-      "popularity", "random(seed=7)", "itemknn(k=10)", "content(fields=title,tags)", "userknn(k=5)", "sar(half_life_days=0)", "ease(l2=1)",
+      "popularity", "random(seed=7)", "cohort(smoothing=1)", "itemknn(k=10)", "content(fields=title,tags)", "userknn(k=5)", "sar(half_life_days=0)", "ease(l2=1)",
       "als(factors=8,iters=10,reg=0.1,alpha=10)", "bpr(factors=8,epochs=200,lr=0.1,reg=0.001)",
       "ar", "sr", "vsknn(k=20)", "vmis(k=20,m=50)", "stan(k=20)", "vstan(k=20)"};
   return specs;
@@ -48,6 +48,7 @@ struct Checkerboard {
     train.row_ptr.push_back(0);
     for (uint32_t u = 0; u < 40; ++u) {
       dataset.users.Intern("u" + std::to_string(u), &inserted);
+      dataset.user_attributes.push_back({u % 2 ? "parity=odd" : "parity=even"});  // for the cohort model
       const ItemIdx held = (u % 2) + 2 * ((u / 2) % 10);
       for (ItemIdx i = u % 2; i < 20; i += 2) {
         Interaction row{u, i, 1.0f, 1000 + i};

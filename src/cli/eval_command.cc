@@ -164,9 +164,13 @@ Status SplitRows(const EvalFlags& f, const Dataset& dataset, const std::vector<I
     if (!(f.cold_fraction > 0 && f.cold_fraction < 1)) return Status::InvalidArgument("--cold-fraction: must be between 0 and 1");
     *split = ColdItemSplit(rows, dataset.items.size(), f.cold_fraction, f.seed);
     *protocol = {{"name", "cold-items"}, {"cold_fraction", Num(f.cold_fraction)}, {"seed", std::to_string(f.seed)}};
+  } else if (f.protocol == "cold-users") {
+    if (!(f.cold_fraction > 0 && f.cold_fraction < 1)) return Status::InvalidArgument("--cold-fraction: must be between 0 and 1");
+    *split = ColdUserSplit(rows, dataset.users.size(), f.cold_fraction, f.seed);
+    *protocol = {{"name", "cold-users"}, {"cold_fraction", Num(f.cold_fraction)}, {"seed", std::to_string(f.seed)}};
   } else {
     return Status::InvalidArgument("--protocol: '" + f.protocol +
-                                   "' is not offered (holdout, temporal, leave-last-out, strong, cold-items, session)");
+                                   "' is not offered (holdout, temporal, leave-last-out, strong, cold-items, cold-users, session)");
   }
   return Status::OK();
 }

@@ -135,6 +135,17 @@ Split ColdItemSplit(const std::vector<Interaction>& rows, size_t num_items, doub
   return split;
 }
 
+Split ColdUserSplit(const std::vector<Interaction>& rows, size_t num_users, double cold_fraction, uint32_t seed) {
+  std::vector<bool> cold(num_users, false);
+  const size_t n_cold = static_cast<size_t>(std::nearbyint(cold_fraction * static_cast<double>(num_users)));
+  std::vector<uint32_t> perm = NumpyPermutation(static_cast<uint32_t>(num_users), seed);
+  for (size_t k = 0; k < n_cold; ++k) cold[perm[k]] = true;
+  Split split;
+  split.cold_users = true;
+  for (const Interaction& r : rows) (cold[r.user] ? split.test : split.train).push_back(r);
+  return split;
+}
+
 SessionSplit SessionRecSplit(const Dataset& dataset, int test_days, int64_t session_gap_ms,
                              int min_session_length, int min_item_support) {
   // Sessions in time order (stable: ties keep file order).

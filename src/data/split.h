@@ -18,6 +18,8 @@ struct Split {
   std::vector<Interaction> fold_in;
   // Cold-item protocol only: the items that may be recommended (empty: every training item).
   std::vector<ItemIdx> candidates;
+  // Cold-user protocol: test users are asked with no history at all (only their attributes).
+  bool cold_users = false;
 };
 
 // Sessions for the session-based protocol, each in time order.
@@ -55,6 +57,11 @@ Split StrongGeneralizationSplit(const std::vector<Interaction>& rows, double hel
 // entirely; every interaction with them is test, and only they are candidates. Models must rank
 // items nobody has interacted with (from content).
 Split ColdItemSplit(const std::vector<Interaction>& rows, size_t num_items, double cold_fraction, uint32_t seed);
+
+// Cold users: the first `cold_fraction` of the users in NumPy-permuted order are held out
+// entirely; every interaction of theirs is test, and they are asked with an empty history (a
+// model may read their attributes: Dataset::user_attributes).
+Split ColdUserSplit(const std::vector<Interaction>& rows, size_t num_users, double cold_fraction, uint32_t seed);
 
 // The session-rec protocol (Ludewig & Jannach), single split:
 // - sessions are the dataset's sessions, or each user's events cut at gaps > `session_gap_ms`;

@@ -164,9 +164,11 @@ namespace {
 // Trains `spec` and fills the parts of the result that do not depend on the protocol.
 Result<std::unique_ptr<Recommender>> Train(const std::string& spec, const InteractionMatrix& m, int64_t reference_ms,
                                            const std::vector<std::vector<UserEvent>>* sequences,
-                                           const std::vector<ItemText>* item_text, ModelResult* result) {
+                                           const std::vector<ItemText>* item_text,
+                                           const std::vector<std::vector<uint32_t>>* user_cohorts, ModelResult* result) {
   const int64_t start = MonotonicMicros();
-  Result<std::unique_ptr<Recommender>> model = TrainRecommender(spec, TrainingData{m, reference_ms, sequences, item_text});
+  Result<std::unique_ptr<Recommender>> model =
+      TrainRecommender(spec, TrainingData{m, reference_ms, sequences, item_text, user_cohorts});
   if (!model.ok()) return model.status();
   result->train_seconds = (MonotonicMicros() - start) / 1e6;
   result->spec = (*model)->Spec();
@@ -192,6 +194,13 @@ OfflineEvaluator::OfflineEvaluator(const Dataset& dataset, const Split& split, E
     if (i < dataset.item_categories.size()) t.categories = dataset.item_categories[i];
     if (i < dataset.item_tags.size()) t.tags = dataset.item_tags[i];
   }
+  std::unordered_map<std::string, uint32_t> cohort_ids;
+  user_cohorts_.resize(num_users);
+  for (uint32_t u = 0; u < num_users && u < dataset.user_attributes.size(); ++u) {
+    for (const std::string& a : dataset.user_attributes[u]) {
+      user_cohorts_[u].push_back(cohort_ids.emplace(a, cohort_ids.size()).first->second);
+    }
+  }
   std::vector<std::vector<ItemIdx>> history = ItemsByUser(split.train, num_users);
   std::vector<std::vector<ItemIdx>> fold_in = ItemsByUser(split.fold_in, num_users);
   // The history as events: ratings weigh what they say (1 for implicit data).
@@ -214,7 +223,7 @@ OfflineEvaluator::OfflineEvaluator(const Dataset& dataset, const Split& split, E
   for (uint32_t u = 0; u < num_users; ++u) {
     const bool folded = !fold_in[u].empty();
     std::vector<ItemIdx>& h = folded ? fold_in[u] : history[u];
-    if (h.empty() || test_items[u].empty()) continue;
+    if ((h.empty() && !split.cold_users) || test_items[u].empty()) continue;
     users_.push_back(u);
     history_.push_back(std::move(h));
     events_.push_back(std::move(folded ? fold_in_events[u] : train_events[u]));
@@ -224,7 +233,8 @@ OfflineEvaluator::OfflineEvaluator(const Dataset& dataset, const Split& split, E
 
 Result<ModelResult> OfflineEvaluator::Evaluate(const std::string& spec) const {
   ModelResult result;
-  Result<std::unique_ptr<Recommender>> model = Train(spec, train_, reference_time_ms_, &sequences_, &item_text_, &result);
+  Result<std::unique_ptr<Recommender>> model =
+      Train(spec, train_, reference_time_ms_, &sequences_, &item_text_, &user_cohorts_, &result);
   if (!model.ok()) return model.status();
   result.users = users_.size();
   const size_t list_length = ListLength(options_, train_.num_cols);
@@ -237,7 +247,7 @@ Result<ModelResult> OfflineEvaluator::Evaluate(const std::string& spec) const {
       return in_train_[i] && (options_.keep_seen || !std::binary_search(seen.begin(), seen.end(), i));
     };
     const int64_t t0 = MonotonicMicros();
-    std::vector<Scored> top = (*model)->Recommend(events_[n], list_length, keep);
+    std::vector<Scored> top = (*model)->RecommendForCohorts(events_[n], user_cohorts_[users_[n]], list_length, keep);
     latency.push_back((MonotonicMicros() - t0) / 1000.0);
     sums.Add(top, relevant_[n], relevant_[n]);
     if (options_.progress) progress.Update(n + 1, n + 1, users_.size());
@@ -264,7 +274,7 @@ SessionEvaluator::SessionEvaluator(const Dataset& dataset, const SessionSplit& s
 
 Result<ModelResult> SessionEvaluator::Evaluate(const std::string& spec) const {
   ModelResult result;
-  Result<std::unique_ptr<Recommender>> model = Train(spec, train_, reference_time_ms_, &sequences_, nullptr, &result);
+  Result<std::unique_ptr<Recommender>> model = Train(spec, train_, reference_time_ms_, &sequences_, nullptr, nullptr, &result);
   if (!model.ok()) return model.status();
   result.users = predictions_;
   const size_t list_length = ListLength(options_, train_.num_cols);

@@ -68,7 +68,8 @@ class MetricSums {
 class OfflineEvaluator {
  public:
   // Users are evaluated when they have test items and a history: their training interactions,
-  // or their fold-in interactions (strong generalization), which are never trained on.
+  // or their fold-in interactions (strong generalization), which are never trained on. Under
+  // the cold-user protocol they are asked with no history, only their attributes.
   OfflineEvaluator(const Dataset& dataset, const Split& split, EvalOptions options);
 
   // InvalidArgument for a bad spec.
@@ -82,6 +83,7 @@ class OfflineEvaluator {
   InteractionMatrix train_;                    // users x items, binary
   std::vector<std::vector<UserEvent>> sequences_;  // each user's training events in time order
   std::vector<ItemText> item_text_;            // by item: title, categories, tags (content model)
+  std::vector<std::vector<uint32_t>> user_cohorts_;  // by user: attribute values (cohort model)
   int64_t reference_time_ms_ = 0;              // the latest training event
   std::vector<uint32_t> users_;                // users with a history and test interactions
   std::vector<std::vector<ItemIdx>> history_;  // parallel to users_: distinct items, sorted

@@ -10,6 +10,7 @@
 #include "data/split.h"
 #include "models/als.h"
 #include "models/bpr.h"
+#include "models/cohort.h"
 #include "models/content.h"
 #include "models/ease.h"
 #include "models/item_knn.h"
@@ -168,7 +169,7 @@ std::vector<ItemIdx> PositiveItems(std::span<const UserEvent> history, size_t nu
 }
 
 const std::vector<std::string>& RecommenderNames() {
-  static const std::vector<std::string> names = {"popularity", "random", "itemknn", "content", "userknn", "sar", "ease", "als", "bpr",
+  static const std::vector<std::string> names = {"popularity", "random", "cohort", "itemknn", "content", "userknn", "sar", "ease", "als", "bpr",
                                                  "ar", "sr", "vsknn", "vmis", "stan", "vstan"};
   return names;
 }
@@ -196,6 +197,7 @@ Result<std::unique_ptr<Recommender>> TrainRecommender(const std::string& text, c
   }
   if (spec.name() == "userknn") return TrainUserKnn(spec, data);
   if (spec.name() == "content") return TrainContent(spec, data);
+  if (spec.name() == "cohort") return TrainCohort(spec, data);
   if (spec.name() == "sar") return TrainSar(spec, data);
   if (spec.name() == "ease") return TrainEase(spec, data);
   if (spec.name() == "als") return TrainAls(spec, data);
@@ -206,7 +208,7 @@ Result<std::unique_ptr<Recommender>> TrainRecommender(const std::string& text, c
   if (spec.name() == "stan" || spec.name() == "vstan") return TrainStan(spec, data);
   if (spec.name() == "vmis") return TrainVmis(spec, data);
   return Status::InvalidArgument("model spec '" + text + "': unknown model '" + spec.name() +
-                                 "' (expected popularity, random, itemknn, content, userknn, sar, ease, als, bpr, ar, sr, vsknn, vmis, stan or vstan)");
+                                 "' (expected popularity, random, cohort, itemknn, content, userknn, sar, ease, als, bpr, ar, sr, vsknn, vmis, stan or vstan)");
 }
 
 Result<std::unique_ptr<Recommender>> LoadRecommender(std::string_view bytes) {
@@ -225,6 +227,8 @@ Result<std::unique_ptr<Recommender>> LoadRecommender(std::string_view bytes) {
     model = ItemKnnRecommender::Load(params, *reader);
   } else if (spec.name() == "content") {
     model = LoadContent(spec, *reader);
+  } else if (spec.name() == "cohort") {
+    model = LoadCohort(spec, *reader);
   } else if (spec.name() == "userknn") {
     model = LoadUserKnn(spec, *reader);
   } else if (spec.name() == "sar") {

@@ -37,6 +37,9 @@ struct TrainingData {
   const std::vector<std::vector<UserEvent>>* sequences = nullptr;
   // By item: its text, for the content model; null where there is none.
   const std::vector<ItemText>* item_text = nullptr;
+  // By shopper (matrix row): the cohorts (attribute values) they belong to, for the cohort
+  // model; null where there are none.
+  const std::vector<std::vector<uint32_t>>* user_cohorts = nullptr;
 };
 
 class Recommender {
@@ -48,6 +51,13 @@ class Recommender {
   // session models read the order), among those `keep` accepts, best first. May return fewer.
   virtual std::vector<Scored> Recommend(std::span<const UserEvent> history, size_t n,
                                         const std::function<bool(ItemIdx)>& keep) const = 0;
+  // The same for a shopper who also belongs to `cohorts` (attribute values such as an age band;
+  // models/cohort.h). Only models that read attributes override it.
+  virtual std::vector<Scored> RecommendForCohorts(std::span<const UserEvent> history, std::span<const uint32_t> cohorts,
+                                                  size_t n, const std::function<bool(ItemIdx)>& keep) const {
+    (void)cohorts;
+    return Recommend(history, n, keep);
+  }
   // The stored form (models/snapshot_io.h); LoadRecommender gives back a model that answers
   // exactly as this one does.
   virtual std::string Save() const = 0;
