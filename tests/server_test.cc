@@ -89,7 +89,7 @@ TEST_F(ServerTest, EveryEndpointWorks) {
   EXPECT_NE(recs.body.find(R"("recomm_id":")"), std::string::npos);
 
   EXPECT_NE(Call("GET", "/v1/items/a/similar?n=1").body.find(R"("item":"b")"), std::string::npos);
-  EXPECT_NE(Call("GET", "/v1/sessions/whatever/recommendations").body.find("popular"), std::string::npos);
+  EXPECT_NE(Call("GET", "/v1/sessions/whatever/recommendations").body.find("trending"), std::string::npos);
   HttpResult popular = Call("GET", "/v1/popular?n=2&category=x");
   EXPECT_EQ(popular.status, 200);
   EXPECT_EQ(popular.body.find(R"("item":"c")"), std::string::npos) << popular.body;

@@ -70,6 +70,9 @@ struct Options {
   // catalog items with fewer than exploration_max_events events, so new items gather evidence.
   double exploration_share = 0.05;
   int exploration_max_events = 5;
+  // A shopper with no history gets the items popular among shoppers who share these attributes
+  // (of PUT /v1/users/{user}); without any, what is trending.
+  std::vector<std::string> cohort_attributes = {"age_band", "gender", "city", "country", "segment"};
 
   // --- search ---
   std::string search_language = "english";  // Snowball stemmer for the text index, or "none"

@@ -272,12 +272,28 @@ class Engine::Impl {
     std::lock_guard<std::mutex> commit(commit_mu_);
     RECD_RETURN_IF_ERROR(fatal_);
     WriteBatch batch = store_->NewBatch();
+    UserIdx idx;
     {
       std::unique_lock<RwLock> state(state_mu_);
-      Intern(user_keys_, kUserNs, user.key, batch);
+      idx = Intern(user_keys_, kUserNs, user.key, batch);
     }
     batch.Put(Cf::kUsers, user.key, user.attributes_json);
-    return WriteOrFail(batch);
+    RECD_RETURN_IF_ERROR(WriteOrFail(batch));
+    std::vector<std::string> cohorts = CohortValues(user.attributes_json);
+    std::unique_lock<RwLock> state(state_mu_);
+    online_.SetCohorts(idx, cohorts);
+    return Status::OK();
+  }
+
+  // The user's cohorts: "name=value" for each of recommend.cohort_attributes they have.
+  std::vector<std::string> CohortValues(std::string_view attributes_json) const {
+    std::vector<std::string> out;
+    for (const std::string& name : options_.cohort_attributes) {
+      for (const std::string& v : PropertyValues(attributes_json, std::span<const std::string>(&name, 1))) {
+        out.push_back(name + "=" + v);
+      }
+    }
+    return out;
   }
 
   Result<User> GetUser(const std::string& key) const {
@@ -360,6 +376,7 @@ class Engine::Impl {
       }
     }
     if (picked.size() > n) picked.resize(n);
+    if (view.history_size == 0) ColdStart(n, user, filter, now, &picked);
     Explore(n, filter, view, &picked);
     BackfillPopular(n, filter, &picked);
     return Present(picked, req.category);
@@ -680,6 +697,12 @@ class Engine::Impl {
     RECD_RETURN_IF_ERROR(st);
     RECD_RETURN_IF_ERROR(item_status);
     catalog_.Reserve(item_keys_.size());
+    // Users' cohorts before their events, so that the events count for them.
+    st = store_->Scan(Cf::kUsers, "", [&](std::string_view key, std::string_view value) {
+      if (std::optional<UserIdx> idx = user_keys_.Find(key)) online_.SetCohorts(*idx, CohortValues(value));
+      return true;
+    });
+    RECD_RETURN_IF_ERROR(st);
     EventRecord r;
     Status event_status;
     st = store_->Scan(Cf::kEvents, "", [&](std::string_view key, std::string_view value) {
@@ -866,6 +889,23 @@ class Engine::Impl {
     online_.Collect(ids.user.value_or(kNoIdx), kNoIdx, view);
     if (view->history_size == 0 && ids.session) online_.Collect(kNoIdx, *ids.session, view);
     return ids;
+  }
+
+  // A shopper with no history: the items popular in their cohorts when their attributes are
+  // known, else what is trending (items gaining attention faster than their baseline).
+  void ColdStart(size_t n, std::optional<UserIdx> user, const RequestFilter& filter, int64_t now,
+                 std::vector<Candidate>* picked) const {
+    auto keep = [&](ItemIdx i) { return filter.Keep(i); };
+    if (user && online_.HasCohorts(*user)) {
+      for (const Scored& s : online_.CohortTop(*user, n, keep)) picked->push_back({s.idx, s.score, Source::kCohort});
+      return;
+    }
+    std::vector<Scored> top = TopItems(
+        online_.num_items(), n, [&](ItemIdx i) { return !online_.popularity(i).empty(); },
+        [&](ItemIdx i) { return online_.Trending(i, now); }, keep);
+    for (const Scored& s : top) {
+      if (s.score > 0) picked->push_back({s.idx, s.score, Source::kTrending});
+    }
   }
 
   // Gives floor(n x exploration_share) places at the end of the list to new items: described

@@ -114,12 +114,37 @@ TEST_F(EngineTest, HiddenUnavailableAndExpiredItemsAreNeverRecommended) {
   EXPECT_TRUE(engine_->HideItem("nope").IsNotFound());
 }
 
-TEST_F(EngineTest, ColdShopperGetsPopularItemsWithAReason) {
+TEST_F(EngineTest, ColdShopperGetsTrendingItemsWithAReason) {
   auto list = For("never-seen", 3);
   ASSERT_EQ(list.size(), 3u);
-  EXPECT_EQ(list[0].item_key, "k1");  // most events
-  EXPECT_EQ(list[0].source, "popularity");
-  EXPECT_EQ(list[0].reason, "popular in home/kitchen");
+  EXPECT_EQ(list[0].item_key, "k1");  // most events, all of them just now
+  EXPECT_EQ(list[0].source, "trending");
+  EXPECT_EQ(list[0].reason, "trending now");
+}
+
+TEST_F(EngineTest, ANewShopperWithAttributesGetsTheirCohortsPopularItems) {
+  // Shoppers in Lyon take the shoes, k1 stays the most popular overall.
+  for (int u = 0; u < 3; ++u) {
+    const std::string user = "lyon" + std::to_string(u);
+    ASSERT_TRUE(engine_->UpsertUser({user, R"({"city": "Lyon", "email": "x@y"})"}).ok());
+    ASSERT_TRUE(engine_->Ingest({MakeEvent(user, "s2", EventType::kView)})[0].ok());
+  }
+  ASSERT_TRUE(engine_->UpsertUser({"newcomer", R"({"city": "Lyon"})"}).ok());
+  auto list = For("newcomer", 2);
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].item_key, "s2");
+  EXPECT_EQ(list[0].source, "cohort");
+  EXPECT_EQ(list[0].reason, "popular with shoppers like you");
+  EXPECT_EQ(For("never-seen", 1)[0].item_key, "k1");  // no attributes: trending, not Lyon's
+  // The cohorts are rebuilt from the stored users and events after a restart.
+  engine_.reset();
+  engine_ = OpenOrDie(TestOptions(dir_.path()));
+  EXPECT_EQ(For("newcomer", 1)[0].item_key, "s2");
+  // The first event switches to item-to-item at once.
+  ASSERT_TRUE(engine_->Ingest({MakeEvent("newcomer", "k1", EventType::kView)})[0].ok());
+  list = For("newcomer", 1);
+  EXPECT_EQ(list[0].item_key, "k2");
+  EXPECT_EQ(list[0].source, "itemknn");
 }
 
 TEST_F(EngineTest, CategoryAndExcludeFiltersApplyToEverySource) {
@@ -211,7 +236,7 @@ TEST_F(EngineTest, ShoppersWithoutItemEventsGetPopularItems) {
   ASSERT_TRUE(engine_->Ingest({search, MakeEvent("later", "s1", EventType::kView)})[0].ok());
   auto list = For("attributes-only", 2);
   ASSERT_EQ(list.size(), 2u);
-  EXPECT_EQ(list[0].source, "popularity");
+  EXPECT_EQ(list[0].source, "trending");
   RecommendRequest by_session;
   by_session.session_key = "searcher";
   ASSERT_TRUE(engine_->Recommend(by_session).ok());

@@ -17,6 +17,7 @@ void OnlineState::Apply(const EventRecord& e) {
   c.popularity.Add(strength, e.timestamp_ms, options_.popularity_half_life_hours);
   c.trend_short.Add(strength, e.timestamp_ms, options_.trending_short_half_life_hours);
   c.trend_long.Add(strength, e.timestamp_ms, options_.trending_long_half_life_hours);
+  if (HasCohorts(e.user_idx)) cohorts_.Add(user_cohorts_[e.user_idx], e.item_idx, strength);
 
   const bool exclude = std::find(options_.exclude_types.begin(), options_.exclude_types.end(),
                                  e.type) != options_.exclude_types.end();
@@ -27,6 +28,18 @@ void OnlineState::Apply(const EventRecord& e) {
     users_[e.user_idx].link = e.session_idx != kNoIdx ? e.session_idx : users_[e.user_idx].link;
   }
   if (e.session_idx != kNoIdx) Record(sessions_, e.session_idx, entry, exclude);
+}
+
+void OnlineState::SetCohorts(UserIdx user, const std::vector<std::string>& values) {
+  if (user >= user_cohorts_.size()) user_cohorts_.resize(user + 1);
+  std::vector<uint32_t>& ids = user_cohorts_[user];
+  ids.clear();
+  for (const std::string& v : values) ids.push_back(cohort_ids_.emplace(v, cohort_ids_.size()).first->second);
+}
+
+std::vector<Scored> OnlineState::CohortTop(UserIdx user, size_t n, const std::function<bool(ItemIdx)>& keep) const {
+  if (!HasCohorts(user)) return {};
+  return cohorts_.Top(user_cohorts_[user], n, keep);
 }
 
 // The first event that names both a session and a user links them: the session's earlier,

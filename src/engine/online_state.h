@@ -1,14 +1,20 @@
 // OnlineState: what changes the moment an event is acknowledged. Each shopper's (user's or
-// session's) recent history and exclusions, and each item's popularity and trending counters.
+// session's) recent history and exclusions, each item's popularity and trending counters, and
+// the cohorts' popularity (models/cohort.h).
 // Every update is O(1) amortized; nothing here waits for a retrain.
 //
 // Thread safety: not synchronized; the engine guards it with its state lock.
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/ids.h"
+#include "core/top_k.h"
+#include "models/cohort.h"
 #include "models/counters.h"
 #include "models/item_knn.h"
 #include "recd/options.h"
@@ -53,6 +59,12 @@ class OnlineState {
   // Events ever applied to the item.
   uint32_t events(ItemIdx item) const { return item < items_.size() ? items_[item].events : 0; }
 
+  // The user's attribute values ("gender=f"), from PUT /v1/users: their later events count for
+  // those cohorts, and CohortTop ranks for them.
+  void SetCohorts(UserIdx user, const std::vector<std::string>& values);
+  bool HasCohorts(UserIdx user) const { return user < user_cohorts_.size() && !user_cohorts_[user].empty(); }
+  std::vector<Scored> CohortTop(UserIdx user, size_t n, const std::function<bool(ItemIdx)>& keep) const;
+
  private:
   struct Shopper {
     std::vector<HistoryEntry> ring;  // capacity history_size; `next` is the oldest once full
@@ -73,6 +85,9 @@ class OnlineState {
   std::vector<Shopper> users_;
   std::vector<Shopper> sessions_;
   std::vector<ItemCounters> items_;
+  std::unordered_map<std::string, uint32_t> cohort_ids_;
+  std::vector<std::vector<uint32_t>> user_cohorts_;  // by user
+  CohortCounts cohorts_;
 };
 
 }  // namespace recd

@@ -12,6 +12,7 @@ std::string_view SourceName(Source source) {
     case Source::kPopularity: return "popularity";
     case Source::kTrending: return "trending";
     case Source::kExplore: return "explore";
+    case Source::kCohort: return "cohort";
   }
   return "unknown";
 }
@@ -53,6 +54,8 @@ std::string Explain(const Candidate& c, const Catalog& catalog, std::string_view
       return "trending now";
     case Source::kExplore:
       return "new in the shop";
+    case Source::kCohort:
+      return "popular with shoppers like you";
     case Source::kPopularity: {
       std::string_view category =
           !category_filter.empty() ? category_filter : catalog.PrimaryCategory(c.item);

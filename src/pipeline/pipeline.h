@@ -19,7 +19,7 @@
 
 namespace recd {
 
-enum class Source : uint8_t { kItemKnn, kBlend, kContent, kPopularity, kTrending, kExplore };
+enum class Source : uint8_t { kItemKnn, kBlend, kContent, kPopularity, kTrending, kExplore, kCohort };
 std::string_view SourceName(Source source);
 
 struct Candidate {
