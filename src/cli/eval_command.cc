@@ -170,7 +170,7 @@ Status SplitRows(const EvalFlags& f, const Dataset& dataset, const std::vector<I
     *protocol = {{"name", "cold-users"}, {"cold_fraction", Num(f.cold_fraction)}, {"seed", std::to_string(f.seed)}};
   } else {
     return Status::InvalidArgument("--protocol: '" + f.protocol +
-                                   "' is not offered (holdout, temporal, leave-last-out, strong, cold-items, cold-users, session)");
+                                   "' is not offered (holdout, temporal, leave-last-out, strong, cold-items, cold-users, session, search-tags)");
   }
   return Status::OK();
 }
@@ -234,6 +234,25 @@ void DescribeOffline(const EvalFlags& f, const Split& split, const OfflineEvalua
   report->items = evaluator.num_items();
 }
 
+// Search on tags: no --model; the engine's search, plain and personalized (replay.h).
+Status RunTagSearchEval(const EvalFlags& f, const Dataset& dataset, EvalReport report) {
+  if (f.models != EvalFlags().models) {
+    return Status::InvalidArgument("--protocol search-tags: evaluates the engine's search; drop --model");
+  }
+  Result<ReplayOptions> replay = MakeReplayOptions(f, report.ks);
+  if (!replay.ok()) return replay.status();
+  Result<std::vector<ModelResult>> results = ReplayTagSearch(dataset, f.test_fraction, *replay);
+  if (!results.ok()) return results.status();
+  report.protocol = {{"name", "search-tags"}, {"test_fraction", Num(f.test_fraction)}};
+  report.users = results->front().users;
+  report.evaluated = "queries";
+  report.items = dataset.items.size();
+  report.train_interactions = dataset.interactions.size();
+  report.test_interactions = dataset.tags.size();
+  for (ModelResult& r : *results) report.models.push_back(std::move(r));
+  return Publish(f, report);
+}
+
 Status ReplayInto(const EvalFlags& f, const Dataset& dataset, const Split& split, EvalReport* report) {
   Result<ReplayOptions> replay = MakeReplayOptions(f, report->ks);
   if (!replay.ok()) return replay.status();
@@ -257,6 +276,7 @@ Status RunEval(const EvalFlags& f) {
     return Status::InvalidArgument("--protocol session: splits sessions itself; give --dataset, not --train/--test");
   }
   if (!given && f.protocol == "session") return RunSessionEval(f, dataset, std::move(report));
+  if (f.protocol == "search-tags") return RunTagSearchEval(f, dataset, std::move(report));
   if (!given) RECD_RETURN_IF_ERROR(SplitRows(f, dataset, dataset.interactions, &split, &report.protocol));
   OfflineEvaluator evaluator(dataset, split, Options(f, report.ks));
   DescribeOffline(f, split, evaluator, &report);

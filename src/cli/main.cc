@@ -61,11 +61,11 @@ void AddEvalFlags(CLI::App* cmd, EvalFlags* f, bool tuning) {
   cmd->add_option("--train", f->train_file, "training CSV (with --test): a split made elsewhere");
   cmd->add_option("--test", f->test_file, "test CSV (with --train)");
   cmd->add_option("--columns", f->columns, "CSV column names: user=...,item=...,rating=...,timestamp=...,session=...");
-  cmd->add_option("--protocol", f->protocol, "holdout, temporal, leave-last-out, strong, cold-items, cold-users or session")->capture_default_str();
+  cmd->add_option("--protocol", f->protocol, "holdout, temporal, leave-last-out, strong, cold-items, cold-users, session or search-tags")->capture_default_str();
   cmd->add_option("--ratio", f->ratio, "holdout: training share of each group")->capture_default_str();
   cmd->add_option("--seed", f->seed, "NumPy RandomState seed of splits (and of random search)")->capture_default_str();
   cmd->add_option("--split-by", f->split_by, "holdout: group by user or item")->capture_default_str();
-  cmd->add_option("--test-fraction", f->test_fraction, "temporal: latest share held out")->capture_default_str();
+  cmd->add_option("--test-fraction", f->test_fraction, "temporal / search-tags: latest share held out")->capture_default_str();
   cmd->add_option("--split-time", f->split_time_ms, "temporal: test = interactions at or after this time (ms since epoch)");
   cmd->add_option("--heldout-users", f->heldout_users, "strong: share of users held out")->capture_default_str();
   cmd->add_option("--fold-in", f->fold_in, "strong: share of a held-out user's interactions given as history")->capture_default_str();

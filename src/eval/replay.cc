@@ -3,7 +3,10 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <filesystem>
+#include <map>
 #include <numeric>
 
 #include "core/clock.h"
@@ -181,6 +184,134 @@ Result<ModelResult> Replay(const Dataset& ds, const Split& split, const ReplayOp
   result.latency_ms = Summarize(latency);
   result.users = order.size();
   return result;
+}
+
+namespace {
+
+std::string JsonString(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char esc[8];
+      std::snprintf(esc, sizeof(esc), "\\u%04x", c);
+      out += esc;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+Result<std::vector<ModelResult>> ReplayTagSearch(const Dataset& ds, double test_fraction, const ReplayOptions& options) {
+  if (ds.tags.empty()) return Status::InvalidArgument("--protocol search-tags: the dataset has no tags (use ml-latest-small)");
+  if (ds.sessions) return Status::InvalidArgument("--protocol search-tags: needs users, not sessions");
+  std::vector<Dataset::Tag> tags = ds.tags;
+  std::stable_sort(tags.begin(), tags.end(), [](const auto& a, const auto& b) { return a.timestamp_ms < b.timestamp_ms; });
+  const size_t cut = static_cast<size_t>(static_cast<double>(tags.size()) * (1.0 - test_fraction));
+  if (cut == 0 || cut >= tags.size()) return Status::InvalidArgument("--test-fraction: leaves no queries or no indexed tags");
+  const int64_t split_ms = tags[cut].timestamp_ms;
+
+  ReplayEngine replay;
+  RECD_RETURN_IF_ERROR(replay.Open(options, /*exclude_seen=*/false));
+  Engine& engine = replay.engine();
+  // The catalog: titles, genres and the tags given before the split.
+  std::vector<std::vector<std::string>> indexed(ds.items.size());
+  for (const Dataset::Tag& t : tags) {
+    if (t.timestamp_ms >= split_ms) break;
+    std::vector<std::string>& mine = indexed[t.item];
+    if (std::find(mine.begin(), mine.end(), t.tag) == mine.end()) mine.push_back(t.tag);
+  }
+  std::vector<Item> items;
+  for (ItemIdx i = 0; i < ds.items.size(); ++i) {
+    Item item;
+    item.key = ds.items.Key(i);
+    if (i < ds.item_titles.size()) item.title = ds.item_titles[i];
+    if (i < ds.item_categories.size()) item.categories = ds.item_categories[i];
+    std::string json = "{\"tags\":[";
+    for (size_t k = 0; k < indexed[i].size(); ++k) json += (k ? "," : "") + JsonString(indexed[i][k]);
+    item.properties_json = json + "]}";
+    items.push_back(std::move(item));
+  }
+  RECD_RETURN_IF_ERROR(engine.UpsertItems(items));
+  std::vector<Event> train, later;
+  std::vector<Interaction> train_rows;
+  for (const Interaction& r : ds.interactions) {
+    (r.timestamp_ms < split_ms ? train : later).push_back(ToEvent(ds, r));
+    if (r.timestamp_ms < split_ms) train_rows.push_back(r);
+  }
+  RECD_RETURN_IF_ERROR(replay.Load(std::move(train), options.eval.progress));
+  std::stable_sort(later.begin(), later.end(), [](const Event& a, const Event& b) { return a.timestamp_ms < b.timestamp_ms; });
+
+  // Queries: distinct (user, lower-cased tag) pairs of the test part, at their first use.
+  struct Query {
+    uint32_t user;
+    std::string text;
+    int64_t t_ms;
+    std::vector<ItemIdx> relevant;
+  };
+  std::vector<Query> queries;
+  std::map<std::pair<uint32_t, std::string>, size_t> index;
+  for (size_t k = cut; k < tags.size(); ++k) {
+    auto [it, fresh] = index.emplace(std::make_pair(tags[k].user, Lower(tags[k].tag)), queries.size());
+    if (fresh) queries.push_back({tags[k].user, tags[k].tag, tags[k].timestamp_ms, {}});
+    queries[it->second].relevant.push_back(tags[k].item);
+  }
+  for (Query& q : queries) {
+    std::sort(q.relevant.begin(), q.relevant.end());
+    q.relevant.erase(std::unique(q.relevant.begin(), q.relevant.end()), q.relevant.end());
+  }
+
+  const CatalogStats stats = TrainingStats(ds, train_rows);
+  const size_t max_k = *std::max_element(options.eval.ks.begin(), options.eval.ks.end());
+  EvalOptions eval = options.eval;
+  eval.ties = TieOrder::kIndex;
+  MetricSums sums[2] = {MetricSums(eval, stats), MetricSums(eval, stats)};
+  std::vector<double> latency[2];
+  size_t next_event = 0;
+  Progress progress("search: tag queries");
+  for (size_t n = 0; n < queries.size(); ++n) {
+    const Query& q = queries[n];
+    std::vector<Event> batch;
+    while (next_event < later.size() && later[next_event].timestamp_ms < q.t_ms) batch.push_back(later[next_event++]);
+    for (const Status& st : engine.Ingest(std::move(batch))) RECD_RETURN_IF_ERROR(st);
+    for (int personalized = 0; personalized < 2; ++personalized) {
+      SearchRequest req;
+      req.query = q.text;
+      req.n = static_cast<int>(max_k);
+      if (personalized) req.user_key = ds.users.Key(q.user);
+      const int64_t t0 = MonotonicMicros();
+      Result<std::vector<SearchHit>> hits = engine.Search(req);
+      latency[personalized].push_back((MonotonicMicros() - t0) / 1000.0);
+      if (!hits.ok() && !hits.status().IsInvalidArgument()) return hits.status();
+      std::vector<Scored> ranked;
+      if (hits.ok()) {
+        for (const SearchHit& h : *hits) {
+          if (std::optional<uint32_t> idx = ds.items.Find(h.item_key)) ranked.push_back({*idx, h.score});
+        }
+      }
+      sums[personalized].Add(ranked, q.relevant, q.relevant);
+    }
+    if (options.eval.progress) progress.Update(n + 1, n + 1, queries.size());
+  }
+  if (options.eval.progress) progress.Finish(queries.size());
+  std::vector<ModelResult> results(2);
+  for (int p = 0; p < 2; ++p) {
+    results[p].spec = p ? "search:personalized" : "search:plain";
+    sums[p].Write(&results[p].metrics);
+    results[p].latency_ms = Summarize(latency[p]);
+    results[p].users = queries.size();
+  }
+  return results;
 }
 
 Result<ModelResult> ReplaySessions(const Dataset& ds, const SessionSplit& split, const ReplayOptions& options) {

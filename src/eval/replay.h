@@ -31,4 +31,15 @@ Result<ModelResult> Replay(const Dataset& dataset, const Split& split, const Rep
 // has seen is excluded, as in the offline protocol.
 Result<ModelResult> ReplaySessions(const Dataset& dataset, const SessionSplit& split, const ReplayOptions& options);
 
+// Search evaluated on free-text tags (ml-latest-small's tags.csv). Tag applications in time
+// order: the last `test_fraction` are queries, the earlier ones are indexed as the items'
+// "tags" property beside their titles and genres. A query is a distinct (user, tag) pair of the
+// test part, asked at its first application; relevant are the items that user put that tag on
+// in the test part. Ratings before the split train the engine; later ratings are ingested in
+// time order, so a query sees exactly the user's ratings before it. Each query is asked twice:
+// as is (plain), and personalized for its user. Returns the two rows, "search:plain" and
+// "search:personalized".
+Result<std::vector<ModelResult>> ReplayTagSearch(const Dataset& dataset, double test_fraction,
+                                                 const ReplayOptions& options);
+
 }  // namespace recd
