@@ -10,7 +10,9 @@
 //   ingest/engine   durable Engine::Ingest (WAL synced per call), batch sizes 1, 100, 1000
 //   ingest/http     POST /v1/events: single events from 32 connections (group commit), and JSON
 //                   arrays of 100 and 1000 events from 4 connections
-//   recommend       Engine::Recommend on the demo shop, one thread: p50/p99/p999 and req/s
+//   recommend       Engine::Recommend on the demo shop, one thread: p50/p99/p999 and req/s, for
+//                   known shoppers and for shoppers with no history (trending)
+//   explore         n=20 lists with exploration off and on (one place; content look-alikes)
 //   swap            the same at rest and while snapshots are rebuilt and swapped back to back
 //   search          keyword search on the demo shop, anonymous and personalized
 //   http            GET /v1/users/{u}/recommendations vs a hello-world handler (2 KB body)
@@ -60,9 +62,10 @@ class TempDir {
   std::string path_;
 };
 
-std::unique_ptr<Engine> OpenEngine(const std::string& dir) {
+std::unique_ptr<Engine> OpenEngine(const std::string& dir, double exploration_share = Options().exploration_share) {
   Options options;
   options.data_dir = dir;
+  options.exploration_share = exploration_share;
   options.retrain_interval_seconds = 0;
   Result<std::unique_ptr<Engine>> engine = Engine::Open(options);
   if (!engine.ok()) {
@@ -206,23 +209,24 @@ void BenchHttpIngest(double seconds) {
   server.Stop();
 }
 
-void BenchRecommend(Engine& engine, double seconds) {
+// Engine::Recommend for the demo shop's shoppers (`user_format` of a number below 1500).
+Row BenchRecommend(Engine& engine, double seconds, int list_length = 10, const std::string& label = "",
+                   const char* user_format = "u-{:04d}") {
   std::mt19937_64 rng(3);
   std::vector<double> lat;
   const int64_t start = MonotonicMicros();
   uint64_t n = 0;
   while (MonotonicMicros() - start < seconds * 1e6) {
     RecommendRequest req;
-    req.user_key = fmt::format("u-{:04d}", rng() % 1500);
-    req.n = 10;
+    req.user_key = fmt::format(fmt::runtime(user_format), rng() % 1500);
+    req.n = list_length;
     int64_t t0 = MonotonicMicros();
     auto list = engine.Recommend(req);
     lat.push_back(MonotonicMicros() - t0);
     n += list.ok();
   }
-  Row r = Summarize("recommend/engine n=10, 1 thread", lat, n, (MonotonicMicros() - start) / 1e6, "req/s");
-  Print(r);
-  rows.push_back(r);
+  return Summarize(fmt::format("recommend/engine n={}, 1 thread{}", list_length, label), lat, n,
+                   (MonotonicMicros() - start) / 1e6, "req/s");
 }
 
 // Recommendation latency while the trainer rebuilds and swaps the snapshot again and again,
@@ -404,7 +408,7 @@ int main(int argc, char** argv) {
   using namespace recd;
   double seconds = 3;
   std::string out = "bench/results/recd_bench.json";
-  std::string only;  // run one phase: train, sessions, ingest, http-ingest, recommend, swap, search, http
+  std::string only;  // run one phase: train, sessions, ingest, http-ingest, recommend, explore, swap, search, http
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--seconds") seconds = std::stod(argv[i + 1]);
@@ -432,7 +436,27 @@ int main(int argc, char** argv) {
   }
   std::printf("\ndemo shop: %llu items, %llu events, model %s\n\n", static_cast<unsigned long long>(stats.items),
               static_cast<unsigned long long>(stats.events), engine->CurrentModel().spec.c_str());
-  if (run("recommend")) BenchRecommend(*engine, seconds);
+  if (run("recommend")) {
+    for (const Row& r : {BenchRecommend(*engine, seconds), BenchRecommend(*engine, seconds, 10, ", cold shoppers (trending)", "new-{}")}) {
+      Print(r);
+      rows.push_back(r);
+    }
+  }
+  if (run("explore")) {
+    // n=20 gives exploration one place at the default share; the same data with it off, reopened.
+    engine.reset();
+    auto off = OpenEngine(shop_data.path(), 0.0);
+    Row base = BenchRecommend(*off, seconds, 20, ", exploration off");
+    off.reset();
+    engine = OpenEngine(shop_data.path());
+    Row on = BenchRecommend(*engine, seconds, 20, ", exploration on (1 place)");
+    on.note = fmt::format("p50 {:.2f}x, p99 {:.2f}x exploration off", on.p50_us / std::max(1.0, base.p50_us),
+                          on.p99_us / std::max(1.0, base.p99_us));
+    for (const Row& r : {base, on}) {
+      Print(r);
+      rows.push_back(r);
+    }
+  }
   if (run("swap")) BenchDuringRetrain(*engine, seconds);
   if (run("search")) {
     static const char* kShopWords[] = {"kettle", "headphones", "laptop", "shoes", "mug", "novel", "puzzle", "cream",

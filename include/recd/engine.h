@@ -134,6 +134,10 @@ class Engine {
   // Rebuilds the model snapshot from the store. With wait=false it only asks the background
   // trainer and returns at once.
   Status Retrain(bool wait);
+  // Blocks until the background work started by the writes so far is done: new items linked to
+  // the items whose text is like theirs, which exploration reads. Tests and tools call it;
+  // serving never waits for it.
+  void WaitForBackgroundWork() const;
   ModelInfo CurrentModel() const;
   EngineStats Stats() const;
   const Options& options() const;

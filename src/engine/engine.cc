@@ -31,6 +31,7 @@
 #include "models/spec.h"
 #include "engine/online_state.h"
 #include "pipeline/pipeline.h"
+#include "search/lookalikes.h"
 #include "search/suggester.h"
 #include "search/text_index.h"
 #include "storage/event_codec.h"
@@ -48,6 +49,8 @@ constexpr std::string_view kSnapshotKey = "model.snapshot";
 constexpr size_t kMaxKeyBytes = 256;
 constexpr size_t kMaxTextBytes = 1024;
 constexpr size_t kMaxContextPairs = 64;
+// Exploration looks at the newest this many catalog items only: a request's work stays bounded.
+constexpr size_t kNewItemWindow = 1000;
 
 Status ValidateKey(std::string_view field, std::string_view key) {
   if (key.size() > kMaxKeyBytes) {
@@ -133,6 +136,11 @@ class Engine::Impl {
     store_ = std::move(store).value();
     RECD_RETURN_IF_ERROR(Restore());
     RECD_RETURN_IF_ERROR(OpenTextIndex());
+    lookalikes_ = std::make_unique<Lookalikes>(*text_, kNewItemWindow);
+    for (size_t i = catalog_.size() > kNewItemWindow ? catalog_.size() - kNewItemWindow : 0; i < catalog_.size(); ++i) {
+      const Item* item = catalog_.Get(static_cast<ItemIdx>(i));
+      if (item && !item->hidden) lookalikes_->Add(static_cast<ItemIdx>(i));
+    }
     std::string bytes;
     Status st = store_->Get(Cf::kMeta, kSnapshotKey, &bytes);
     if (st.ok()) {
@@ -231,11 +239,18 @@ class Engine::Impl {
       if (Status st = text_->Upsert(idx[i], items[i]); !st.ok()) spdlog::error("{}", st.ToString());
     }
     if (Status st = text_->Commit(); !st.ok()) spdlog::error("{}", st.ToString());
-    std::unique_lock<RwLock> state(state_mu_);
-    for (size_t i = 0; i < items.size(); ++i) {
-      if (!catalog_.Get(idx[i])) suggester_.AddTitle(items[i].title);  // titles count once per item
-      catalog_.Upsert(idx[i], std::move(items[i]));
+    std::vector<ItemIdx> described;  // for the first time
+    {
+      std::unique_lock<RwLock> state(state_mu_);
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (!catalog_.Get(idx[i])) {
+          suggester_.AddTitle(items[i].title);  // titles count once per item
+          if (!items[i].hidden) described.push_back(idx[i]);
+        }
+        catalog_.Upsert(idx[i], std::move(items[i]));
+      }
     }
+    for (ItemIdx i : described) lookalikes_->Add(i);
     return Status::OK();
   }
 
@@ -526,6 +541,8 @@ class Engine::Impl {
     train_cv_.wait(lock, [&] { return train_completed_ >= ticket || stop_; });
     return last_train_status_;
   }
+
+  Lookalikes& lookalikes() const { return *lookalikes_; }
 
   ModelInfo CurrentModel() const { return model_.load()->info; }
 
@@ -909,26 +926,19 @@ class Engine::Impl {
   }
 
   // Gives floor(n x exploration_share) places at the end of the list to new items: described
-  // items among the newest kScanned with fewer than exploration_max_events events. New items
-  // whose text is like one of the shopper's strongest items come first (source content, through
-  // the text index, so an item is recommendable the moment it is added); then the newest.
+  // items among the newest kNewItemWindow with fewer than exploration_max_events events. New
+  // items whose text is like one of the shopper's strongest items come first (source content,
+  // from the look-alikes filed when they were added, so an item is recommendable through
+  // content the moment it is linked); then the newest.
   void Explore(size_t n, const RequestFilter& filter, const ShopperView& view, std::vector<Candidate>* picked) const {
     const size_t slots = static_cast<size_t>(static_cast<double>(n) * options_.exploration_share);
     if (slots == 0) return;
-    constexpr size_t kScanned = 1000;  // the newest items only: a request's work stays bounded
-    constexpr size_t kLikeItems = 3;   // the shopper's items whose look-alikes are searched
-    std::vector<ItemIdx> fresh;        // newest first
-    for (size_t i = catalog_.size(), scanned = 0; i-- > 0 && scanned < kScanned; ++scanned) {
-      const ItemIdx item = static_cast<ItemIdx>(i);
-      if (!catalog_.Get(item) || online_.events(item) >= static_cast<uint32_t>(options_.exploration_max_events)) continue;
-      if (!filter.Keep(item)) continue;
-      if (std::any_of(picked->begin(), picked->end(), [&](const Candidate& c) { return c.item == item; })) continue;
-      fresh.push_back(item);
-    }
-    if (fresh.empty()) return;
-    std::vector<ItemIdx> sorted_fresh = fresh;
-    std::sort(sorted_fresh.begin(), sorted_fresh.end());
-    auto is_fresh = [&](ItemIdx i) { return std::binary_search(sorted_fresh.begin(), sorted_fresh.end(), i); };
+    constexpr size_t kLikeItems = 3;  // the shopper's items whose look-alikes are offered
+    auto is_new = [&](ItemIdx item) {
+      return item + kNewItemWindow >= catalog_.size() && catalog_.Get(item) &&
+             online_.events(item) < static_cast<uint32_t>(options_.exploration_max_events) && filter.Keep(item) &&
+             std::none_of(picked->begin(), picked->end(), [&](const Candidate& c) { return c.item == item; });
+    };
     std::vector<Affinity> liked;
     for (const Affinity& a : view.affinity) {
       if (a.weight > 0) liked.push_back(a);
@@ -938,9 +948,9 @@ class Engine::Impl {
                       [](const Affinity& a, const Affinity& b) { return a.weight > b.weight; });
     std::vector<Candidate> chosen;
     for (size_t k = 0; k < like_items; ++k) {
-      Result<std::vector<Scored>> alike = text_->MoreLikeThis(liked[k].item, slots, is_fresh);
-      if (!alike.ok()) break;  // the index is unreadable: exploration goes on by recency
-      for (const Scored& s : *alike) chosen.push_back({s.idx, s.score, Source::kContent, liked[k].item});
+      for (const Scored& s : lookalikes_->Of(liked[k].item)) {
+        if (is_new(s.idx)) chosen.push_back({s.idx, s.score, Source::kContent, liked[k].item});
+      }
     }
     std::stable_sort(chosen.begin(), chosen.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
     std::vector<Candidate> explored;
@@ -950,8 +960,8 @@ class Engine::Impl {
     for (const Candidate& c : chosen) {
       if (explored.size() < slots && !taken(c.item)) explored.push_back(c);
     }
-    for (ItemIdx i : fresh) {
-      if (explored.size() < slots && !taken(i)) explored.push_back({i, 0.0, Source::kExplore});
+    for (size_t i = catalog_.size(), scanned = 0; i-- > 0 && explored.size() < slots && scanned < kNewItemWindow; ++scanned) {
+      if (is_new(static_cast<ItemIdx>(i)) && !taken(static_cast<ItemIdx>(i))) explored.push_back({static_cast<ItemIdx>(i), 0.0, Source::kExplore});
     }
     if (picked->size() + explored.size() > n) picked->resize(n - explored.size());
     picked->insert(picked->end(), explored.begin(), explored.end());
@@ -999,6 +1009,7 @@ class Engine::Impl {
   const Options options_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<TextIndex> text_;  // derived from the catalog; rebuilt from it when needed
+  std::unique_ptr<Lookalikes> lookalikes_;  // new items filed under the items like them
 
   mutable RwLock state_mu_;  // guards the key maps, the catalog and the online state
   KeyMap user_keys_, session_keys_, item_keys_;
@@ -1062,6 +1073,7 @@ Result<std::vector<Recommendation>> Engine::Trending(int n, const std::string& c
   return impl_->Trending(n, category);
 }
 Status Engine::Retrain(bool wait) { return impl_->Retrain(wait); }
+void Engine::WaitForBackgroundWork() const { impl_->lookalikes().Wait(); }
 ModelInfo Engine::CurrentModel() const { return impl_->CurrentModel(); }
 EngineStats Engine::Stats() const { return impl_->Stats(); }
 const Options& Engine::options() const { return impl_->options(); }

@@ -337,6 +337,7 @@ TEST_F(EngineTest, ExplorationGivesTheListsTailToNewItems) {
   options.exploration_max_events = 2;
   engine_.reset();
   engine_ = OpenOrDie(options);
+  engine_->WaitForBackgroundWork();
   ASSERT_TRUE(engine_->Ingest({MakeEvent("x", "k1", EventType::kView)})[0].ok());
   auto list = For("x", 4);
   ASSERT_EQ(list.size(), 4u);
@@ -362,6 +363,7 @@ TEST_F(EngineTest, ANewItemIsRecommendedThroughContentBeforeTheNextRetrain) {
   Item new_shoe = MakeItem("s9", "sports/shoes");
   new_shoe.title = "Trail running shoe, waterproof";
   ASSERT_TRUE(engine_->UpsertItems({shoe, pan, new_shoe}).ok());  // s9 is the newest
+  engine_->WaitForBackgroundWork();  // s9 filed under the items like it
   ASSERT_TRUE(engine_->Ingest({MakeEvent("x", "s1", EventType::kView)})[0].ok());
   auto list = For("x", 4);
   ASSERT_EQ(list.size(), 4u);
