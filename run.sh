@@ -15,6 +15,7 @@ if [ ! -e "$DATA_DIR/CURRENT" ]; then
   mkdir -p data/demo-input "$DATA_DIR"
   "$RECD" demo-shop --out data/demo-input
   "$RECD" import --data-dir "$DATA_DIR" --format catalog data/demo-input/catalog.jsonl
+  "$RECD" import --data-dir "$DATA_DIR" --format users data/demo-input/users.jsonl
   "$RECD" import --data-dir "$DATA_DIR" --format events data/demo-input/events.jsonl
 fi
 

@@ -97,10 +97,35 @@ TEST(DemoShop, IsDeterministicAndImportsCleanly) {
   auto engine = testing::OpenOrDie(testing::TestOptions(data.path()));
   cli::ImportStats stats;
   ASSERT_TRUE(cli::Import(*engine, "catalog", a.Sub("catalog.jsonl"), &stats).ok());
+  ASSERT_TRUE(cli::Import(*engine, "users", a.Sub("users.jsonl"), &stats).ok());
   ASSERT_TRUE(cli::Import(*engine, "events", a.Sub("events.jsonl"), &stats).ok());
   EXPECT_EQ(stats.items, 300u);
+  EXPECT_EQ(stats.users, 100u);
   EXPECT_EQ(stats.events, written_a);
   EXPECT_EQ(stats.rejected, 0u);
+  // A newcomer in a segment gets that segment's favourites.
+  ASSERT_TRUE(engine->UpsertUser({"newcomer", R"({"segment": "sports"})"}).ok());
+  RecommendRequest req;
+  req.user_key = "newcomer";
+  auto list = engine->Recommend(req);
+  ASSERT_TRUE(list.ok() && !list->empty());
+  EXPECT_EQ((*list)[0].source, "cohort");
+}
+
+TEST(Import, UsersJsonlKeepsAttributesAndRejectsBadLines) {
+  testing::TempDir dir;
+  std::ofstream(dir.Sub("users.jsonl")) << R"({"id": "u1", "attributes": {"city": "Lyon"}})" "\n"
+                                        << R"({"id": 7})" "\n"
+                                        << R"({"attributes": {}})" "\n"
+                                        << R"({"id": "u3", "attributes": "Lyon"})" "\n"
+                                        << R"({"id": "u4", "colour": "red"})" "\n";
+  auto engine = testing::OpenOrDie(testing::TestOptions(dir.Sub("data")));
+  cli::ImportStats stats;
+  ASSERT_TRUE(cli::Import(*engine, "users", dir.Sub("users.jsonl"), &stats).ok());
+  EXPECT_EQ(stats.users, 2u);
+  EXPECT_EQ(stats.rejected, 3u);
+  EXPECT_EQ(engine->GetUser("u1")->attributes_json, R"({"city":"Lyon"})");
+  EXPECT_EQ(engine->GetUser("7")->attributes_json, "{}");
 }
 
 TEST(Import, ReportsBadLinesAndKeepsTheGoodOnes) {

@@ -121,6 +121,20 @@ Status WriteDemoShop(const DemoShopOptions& o, const std::string& dir, uint64_t*
     for (int k = 0; k < n; ++k) l.push_back(static_cast<int>(pick(cats.size())));
   }
 
+  // Registered shoppers' attributes: an age band, a city, and a segment named after the
+  // department of the first category they like, so that cohorts say something about tastes.
+  std::FILE* users = std::fopen((dir + "/users.jsonl").c_str(), "w");
+  if (!users) return Status::IOError("cannot write " + dir + "/users.jsonl");
+  static const char* kAgeBands[] = {"18-24", "25-34", "35-44", "45-54", "55+"};
+  static const char* kCities[] = {"Berlin", "Lyon", "Madrid", "Milan", "Paris", "Warsaw"};
+  for (size_t u = 0; u < likes.size(); ++u) {
+    const std::string path = cats[likes[u][0]].path;
+    std::fprintf(users, "{\"id\":\"u-%04zu\",\"attributes\":{\"age_band\":\"%s\",\"city\":\"%s\",\"segment\":\"%s\"}}\n", u,
+                 kAgeBands[pick(std::size(kAgeBands))], kCities[pick(std::size(kCities))],
+                 path.substr(0, path.find('/')).c_str());
+  }
+  std::fclose(users);
+
   std::FILE* events = std::fopen((dir + "/events.jsonl").c_str(), "w");
   if (!events) return Status::IOError("cannot write " + dir + "/events.jsonl");
   const int64_t end_ms = o.end_ms ? o.end_ms : NowMs();

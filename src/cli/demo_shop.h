@@ -21,7 +21,8 @@ struct DemoShopOptions {
   int days = 30;
 };
 
-// Writes `dir`/catalog.jsonl and `dir`/events.jsonl; the directory must exist.
+// Writes `dir`/catalog.jsonl, `dir`/users.jsonl (registered shoppers' attributes) and
+// `dir`/events.jsonl; the directory must exist.
 Status WriteDemoShop(const DemoShopOptions& options, const std::string& dir, uint64_t* events_written);
 
 }  // namespace recd::cli

@@ -241,15 +241,15 @@ Status RunTagSearchEval(const EvalFlags& f, const Dataset& dataset, EvalReport r
   }
   Result<ReplayOptions> replay = MakeReplayOptions(f, report.ks);
   if (!replay.ok()) return replay.status();
-  Result<std::vector<ModelResult>> results = ReplayTagSearch(dataset, f.test_fraction, *replay);
-  if (!results.ok()) return results.status();
+  Result<TagSearchResult> result = ReplayTagSearch(dataset, f.test_fraction, *replay);
+  if (!result.ok()) return result.status();
   report.protocol = {{"name", "search-tags"}, {"test_fraction", Num(f.test_fraction)}};
-  report.users = results->front().users;
+  report.users = result->rows.front().users;
   report.evaluated = "queries";
   report.items = dataset.items.size();
-  report.train_interactions = dataset.interactions.size();
-  report.test_interactions = dataset.tags.size();
-  for (ModelResult& r : *results) report.models.push_back(std::move(r));
+  report.train_interactions = result->train_ratings;
+  report.test_interactions = result->test_tags;
+  for (ModelResult& r : result->rows) report.models.push_back(std::move(r));
   return Publish(f, report);
 }
 

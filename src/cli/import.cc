@@ -49,6 +49,12 @@ class Importer {
     where_.clear();
   }
 
+  Status AddUser(const User& user) {
+    RECD_RETURN_IF_ERROR(engine_.UpsertUser(user));
+    ++stats_->users;
+    return Status::OK();
+  }
+
   Status AddItems(std::vector<Item> items) {
     size_t n = items.size();
     RECD_RETURN_IF_ERROR(engine_.UpsertItems(std::move(items)));
@@ -167,6 +173,17 @@ Status ImportCatalogJsonl(Importer& im, const std::string& path) {
   return pending.empty() ? Status::OK() : im.AddItems(std::move(pending));
 }
 
+// Users JSONL: {"id": "u-1", "attributes": {"age_band": "25-34", "city": "Lyon"}} per line.
+// Import them before their events, so the events count for their cohorts at once.
+Status ImportUsersJsonl(Importer& im, const std::string& path) {
+  return im.ForEachLine(path, "users", false, [&](const std::string& line, const std::string& where) {
+    User user;
+    Status st = json::ParseUser(line, &user);
+    if (st.ok()) st = im.AddUser(user);
+    if (!st.ok()) im.Reject(where, st.message());
+  });
+}
+
 // A public dataset's format: loaded whole by the data module's loader (the same one `recd eval`
 // uses), then its items (titles, categories) and its interactions (ratings as `rating` events,
 // session views as `view` events with the session and, when logged in, the user) are imported.
@@ -213,7 +230,7 @@ bool EndsWith(const std::string& s, std::string_view suffix) {
 }  // namespace
 
 const std::vector<std::string>& ImportFormats() {
-  static const std::vector<std::string> formats = {"events", "catalog", "movielens-100k",
+  static const std::vector<std::string> formats = {"events", "catalog", "users", "movielens-100k",
                                                    "ml-latest-small", "amazon-reviews", "diginetica"};
   return formats;
 }
@@ -225,6 +242,7 @@ Status Import(Engine& engine, const std::string& format, const std::string& path
     return EndsWith(plain, ".csv") ? ImportEventsCsv(im, path) : ImportEventsJsonl(im, path);
   }
   if (format == "catalog") return ImportCatalogJsonl(im, path);
+  if (format == "users") return ImportUsersJsonl(im, path);
   for (const std::string& dataset_format : DatasetFormats()) {
     if (format == dataset_format) return ImportDataset(im, format, path);
   }

@@ -20,6 +20,7 @@ namespace recd::cli {
 struct ImportStats {
   uint64_t events = 0;
   uint64_t items = 0;
+  uint64_t users = 0;
   uint64_t rejected = 0;
 };
 

@@ -181,7 +181,7 @@ int main(int argc, char** argv) {
 
   DemoShopOptions demo;
   std::string demo_out;
-  CLI::App* demo_cmd = app.add_subcommand("demo-shop", "write a synthetic demo shop (catalog.jsonl, events.jsonl)");
+  CLI::App* demo_cmd = app.add_subcommand("demo-shop", "write a synthetic demo shop (catalog.jsonl, users.jsonl, events.jsonl)");
   demo_cmd->add_option("--out", demo_out, "output directory (must exist)")->required();
   demo_cmd->add_option("--items", demo.items, "catalog size")->check(CLI::Range(10, 10000000));
   demo_cmd->add_option("--users", demo.users, "registered shoppers")->check(CLI::Range(1, 10000000));
@@ -220,8 +220,8 @@ int main(int argc, char** argv) {
     uint64_t written = 0;
     Status st = WriteDemoShop(demo, demo_out, &written);
     if (!st.ok()) return Fail(st);
-    std::printf("wrote %s/catalog.jsonl (%d items) and %s/events.jsonl (%llu events)\n", demo_out.c_str(),
-                demo.items, demo_out.c_str(), static_cast<unsigned long long>(written));
+    std::printf("wrote %s/catalog.jsonl (%d items), users.jsonl (%d users) and events.jsonl (%llu events)\n",
+                demo_out.c_str(), demo.items, demo.users, static_cast<unsigned long long>(written));
     return 0;
   }
 
@@ -245,9 +245,9 @@ int main(int argc, char** argv) {
       st = Import(**engine, format, path, &stats);
       if (!st.ok()) return Fail(st);
     }
-    std::printf("imported %llu events and %llu items; %llu records rejected\n",
+    std::printf("imported %llu events, %llu items and %llu users; %llu records rejected\n",
                 static_cast<unsigned long long>(stats.events), static_cast<unsigned long long>(stats.items),
-                static_cast<unsigned long long>(stats.rejected));
+                static_cast<unsigned long long>(stats.users), static_cast<unsigned long long>(stats.rejected));
     if (stats.events == 0) return 0;  // the models learn from events only
     st = (*engine)->Retrain(/*wait=*/true);
     if (!st.ok()) return Fail(st);

@@ -913,9 +913,9 @@ class Engine::Impl {
   void ColdStart(size_t n, std::optional<UserIdx> user, const RequestFilter& filter, int64_t now,
                  std::vector<Candidate>* picked) const {
     auto keep = [&](ItemIdx i) { return filter.Keep(i); };
-    if (user && online_.HasCohorts(*user)) {
+    if (user) {
       for (const Scored& s : online_.CohortTop(*user, n, keep)) picked->push_back({s.idx, s.score, Source::kCohort});
-      return;
+      if (!picked->empty()) return;
     }
     std::vector<Scored> top = TopItems(
         online_.num_items(), n, [&](ItemIdx i) { return !online_.popularity(i).empty(); },

@@ -136,6 +136,8 @@ TEST_F(EngineTest, ANewShopperWithAttributesGetsTheirCohortsPopularItems) {
   EXPECT_EQ(list[0].source, "cohort");
   EXPECT_EQ(list[0].reason, "popular with shoppers like you");
   EXPECT_EQ(For("never-seen", 1)[0].item_key, "k1");  // no attributes: trending, not Lyon's
+  ASSERT_TRUE(engine_->UpsertUser({"parisian", R"({"city": "Paris"})"}).ok());
+  EXPECT_EQ(For("parisian", 1)[0].source, "trending");  // a cohort without events yet
   // The cohorts are rebuilt from the stored users and events after a restart.
   engine_.reset();
   engine_ = OpenOrDie(TestOptions(dir_.path()));

@@ -38,7 +38,7 @@ void OnlineState::SetCohorts(UserIdx user, const std::vector<std::string>& value
 }
 
 std::vector<Scored> OnlineState::CohortTop(UserIdx user, size_t n, const std::function<bool(ItemIdx)>& keep) const {
-  if (!HasCohorts(user)) return {};
+  if (!HasCohorts(user) || !cohorts_.Knows(user_cohorts_[user])) return {};
   return cohorts_.Top(user_cohorts_[user], n, keep);
 }
 

@@ -60,7 +60,7 @@ class OnlineState {
   uint32_t events(ItemIdx item) const { return item < items_.size() ? items_[item].events : 0; }
 
   // The user's attribute values ("gender=f"), from PUT /v1/users: their later events count for
-  // those cohorts, and CohortTop ranks for them.
+  // those cohorts, and CohortTop ranks for them (empty while none of their cohorts has events).
   void SetCohorts(UserIdx user, const std::vector<std::string>& values);
   bool HasCohorts(UserIdx user) const { return user < user_cohorts_.size() && !user_cohorts_[user].empty(); }
   std::vector<Scored> CohortTop(UserIdx user, size_t n, const std::function<bool(ItemIdx)>& keep) const;

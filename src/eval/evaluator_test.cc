@@ -150,8 +150,11 @@ TEST(Protocols, TagSearchAsksPlainAndPersonalizedAtTheQueryTime) {
   ReplayOptions options;
   options.eval.ks = {10};
   options.eval.progress = false;
-  auto rows = ReplayTagSearch(ds, 0.3, options);  // the last of the three tags is the query
-  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  auto result = ReplayTagSearch(ds, 0.3, options);  // the last of the three tags is the query
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->train_ratings, 27u);  // every rating precedes the split (the query)
+  EXPECT_EQ(result->test_tags, 1u);
+  const std::vector<ModelResult>* rows = &result->rows;
   ASSERT_EQ(rows->size(), 2u);
   EXPECT_EQ((*rows)[0].spec, "search:plain");
   EXPECT_EQ((*rows)[0].users, 1u);

@@ -212,7 +212,7 @@ std::string Lower(std::string s) {
 
 }  // namespace
 
-Result<std::vector<ModelResult>> ReplayTagSearch(const Dataset& ds, double test_fraction, const ReplayOptions& options) {
+Result<TagSearchResult> ReplayTagSearch(const Dataset& ds, double test_fraction, const ReplayOptions& options) {
   if (ds.tags.empty()) return Status::InvalidArgument("--protocol search-tags: the dataset has no tags (use ml-latest-small)");
   if (ds.sessions) return Status::InvalidArgument("--protocol search-tags: needs users, not sessions");
   std::vector<Dataset::Tag> tags = ds.tags;
@@ -304,14 +304,17 @@ Result<std::vector<ModelResult>> ReplayTagSearch(const Dataset& ds, double test_
     if (options.eval.progress) progress.Update(n + 1, n + 1, queries.size());
   }
   if (options.eval.progress) progress.Finish(queries.size());
-  std::vector<ModelResult> results(2);
+  TagSearchResult result;
+  result.train_ratings = train_rows.size();
+  result.test_tags = tags.size() - cut;
+  result.rows.resize(2);
   for (int p = 0; p < 2; ++p) {
-    results[p].spec = p ? "search:personalized" : "search:plain";
-    sums[p].Write(&results[p].metrics);
-    results[p].latency_ms = Summarize(latency[p]);
-    results[p].users = queries.size();
+    result.rows[p].spec = p ? "search:personalized" : "search:plain";
+    sums[p].Write(&result.rows[p].metrics);
+    result.rows[p].latency_ms = Summarize(latency[p]);
+    result.rows[p].users = queries.size();
   }
-  return results;
+  return result;
 }
 
 Result<ModelResult> ReplaySessions(const Dataset& ds, const SessionSplit& split, const ReplayOptions& options) {

@@ -39,7 +39,11 @@ Result<ModelResult> ReplaySessions(const Dataset& dataset, const SessionSplit& s
 // time order, so a query sees exactly the user's ratings before it. Each query is asked twice:
 // as is (plain), and personalized for its user. Returns the two rows, "search:plain" and
 // "search:personalized".
-Result<std::vector<ModelResult>> ReplayTagSearch(const Dataset& dataset, double test_fraction,
-                                                 const ReplayOptions& options);
+struct TagSearchResult {
+  std::vector<ModelResult> rows;
+  size_t train_ratings = 0;  // ratings before the split
+  size_t test_tags = 0;      // tag applications of the test part
+};
+Result<TagSearchResult> ReplayTagSearch(const Dataset& dataset, double test_fraction, const ReplayOptions& options);
 
 }  // namespace recd

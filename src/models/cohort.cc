@@ -42,6 +42,11 @@ std::vector<Scored> CohortCounts::Top(std::span<const uint32_t> cohorts, size_t 
   return top.Take();
 }
 
+bool CohortCounts::Knows(std::span<const uint32_t> cohorts) const {
+  return std::any_of(cohorts.begin(), cohorts.end(),
+                     [&](uint32_t c) { return c < cohort_total_.size() && cohort_total_[c] > 0; });
+}
+
 void CohortCounts::Save(SnapshotWriter* w) const {
   std::vector<uint64_t> offsets{0};
   std::vector<uint32_t> items;

@@ -36,6 +36,8 @@ class CohortCounts {
   void Add(std::span<const uint32_t> cohorts, ItemIdx item, double weight);
   // The best `n` items for a shopper in `cohorts` among those `keep` accepts, best first.
   std::vector<Scored> Top(std::span<const uint32_t> cohorts, size_t n, const std::function<bool(ItemIdx)>& keep) const;
+  // Whether any of `cohorts` has counts (otherwise Top is plain popularity).
+  bool Knows(std::span<const uint32_t> cohorts) const;
   double smoothing() const { return smoothing_; }
 
   void Save(SnapshotWriter* w) const;

@@ -304,6 +304,27 @@ Status ParseUserAttributes(std::string_view body, std::string* attributes_json) 
   });
 }
 
+Status ParseUser(std::string_view body, User* user) {
+  bool batch = false;
+  return ForEachRecord(body, "users", /*many=*/false, &batch, [&](size_t, dom::object obj, Status) {
+    user->key.clear();
+    user->attributes_json = "{}";
+    for (auto [key, v] : obj) {
+      if (key == "id") {
+        RECD_RETURN_IF_ERROR(GetKey(v, "id", &user->key));
+      } else if (key == "attributes") {
+        dom::object attributes;
+        if (v.get_object().get(attributes) != simdjson::SUCCESS) return Expected("attributes", "an object");
+        user->attributes_json = simdjson::minify(attributes);
+      } else {
+        return Status::InvalidArgument(std::string(key) + ": unknown field (expected id, attributes)");
+      }
+    }
+    if (user->key.empty()) return Status::InvalidArgument("id: required");
+    return Status::OK();
+  });
+}
+
 // ---- writers ----
 
 namespace {

@@ -30,6 +30,8 @@ Status ParseItem(std::string_view body, const std::string& path_key, Item* item)
 Status ParseItems(std::string_view body, std::vector<Item>* items);
 // A JSON object of free attributes for PUT /v1/users/{id}.
 Status ParseUserAttributes(std::string_view body, std::string* attributes_json);
+// {"id": ..., "attributes": {...}}, as GET /v1/users/{id} writes it (a line of users JSONL).
+Status ParseUser(std::string_view body, User* user);
 
 // Validates UTF-8 of text read from files and URLs.
 bool ValidUtf8(std::string_view text);
