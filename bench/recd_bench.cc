@@ -437,7 +437,8 @@ int main(int argc, char** argv) {
   std::printf("\ndemo shop: %llu items, %llu events, model %s\n\n", static_cast<unsigned long long>(stats.items),
               static_cast<unsigned long long>(stats.events), engine->CurrentModel().spec.c_str());
   if (run("recommend")) {
-    for (const Row& r : {BenchRecommend(*engine, seconds), BenchRecommend(*engine, seconds, 10, ", cold shoppers (trending)", "new-{}")}) {
+    for (const Row& r : {BenchRecommend(*engine, seconds),
+                         BenchRecommend(*engine, seconds, 10, ", cold shoppers (trending)", "new-{}")}) {
       Print(r);
       rows.push_back(r);
     }

@@ -523,11 +523,8 @@ class Engine::Impl {
     std::shared_lock<RwLock> state(state_mu_);
     RequestFilter filter(catalog_, now);
     if (!ApplyCategory(category, &filter)) return std::vector<Recommendation>{};
-    std::vector<Scored> top = TopItems(
-        online_.num_items(), n, [&](ItemIdx i) { return !online_.popularity(i).empty(); },
-        [&](ItemIdx i) { return online_.Trending(i, now); }, [&](ItemIdx i) { return filter.Keep(i); });
     std::vector<Candidate> picked;
-    for (const Scored& s : top) picked.push_back({s.idx, s.score, Source::kTrending});
+    for (const Scored& s : TopTrending(n, filter, now)) picked.push_back({s.idx, s.score, Source::kTrending});
     return Present(picked, category);
   }
 
@@ -670,7 +667,8 @@ class Engine::Impl {
       visible += item && !item->hidden;
     }
     if (!recreated && text_->size() == visible) return Status::OK();
-    spdlog::info("rebuilding the search index from {} catalog items{}", visible, recreated ? " (it was damaged)" : "");
+    spdlog::info("rebuilding the search index from {} catalog items{}", visible,
+                 recreated ? " (it was damaged or built with other fields)" : "");
     for (ItemIdx i = 0; i < catalog_.size(); ++i) {
       if (const Item* item = catalog_.Get(i)) RECD_RETURN_IF_ERROR(text_->Upsert(i, *item));
     }
@@ -912,17 +910,22 @@ class Engine::Impl {
   // known, else what is trending (items gaining attention faster than their baseline).
   void ColdStart(size_t n, std::optional<UserIdx> user, const RequestFilter& filter, int64_t now,
                  std::vector<Candidate>* picked) const {
-    auto keep = [&](ItemIdx i) { return filter.Keep(i); };
     if (user) {
-      for (const Scored& s : online_.CohortTop(*user, n, keep)) picked->push_back({s.idx, s.score, Source::kCohort});
+      for (const Scored& s : online_.CohortTop(*user, n, [&](ItemIdx i) { return filter.Keep(i); })) {
+        picked->push_back({s.idx, s.score, Source::kCohort});
+      }
       if (!picked->empty()) return;
     }
-    std::vector<Scored> top = TopItems(
-        online_.num_items(), n, [&](ItemIdx i) { return !online_.popularity(i).empty(); },
-        [&](ItemIdx i) { return online_.Trending(i, now); }, keep);
-    for (const Scored& s : top) {
-      if (s.score > 0) picked->push_back({s.idx, s.score, Source::kTrending});
+    for (const Scored& s : TopTrending(n, filter, now)) {
+      if (s.score > 0) picked->push_back({s.idx, s.score, Source::kTrending});  // rising only
     }
+  }
+
+  // Needs state_mu_.
+  std::vector<Scored> TopTrending(size_t n, const RequestFilter& filter, int64_t now) const {
+    return TopItems(
+        online_.num_items(), n, [&](ItemIdx i) { return !online_.popularity(i).empty(); },
+        [&](ItemIdx i) { return online_.Trending(i, now); }, [&](ItemIdx i) { return filter.Keep(i); });
   }
 
   // Gives floor(n x exploration_share) places at the end of the list to new items: described
@@ -952,7 +955,8 @@ class Engine::Impl {
         if (is_new(s.idx)) chosen.push_back({s.idx, s.score, Source::kContent, liked[k].item});
       }
     }
-    std::stable_sort(chosen.begin(), chosen.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+    std::stable_sort(chosen.begin(), chosen.end(),
+                     [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
     std::vector<Candidate> explored;
     auto taken = [&](ItemIdx i) {
       return std::any_of(explored.begin(), explored.end(), [&](const Candidate& c) { return c.item == i; });
@@ -960,8 +964,9 @@ class Engine::Impl {
     for (const Candidate& c : chosen) {
       if (explored.size() < slots && !taken(c.item)) explored.push_back(c);
     }
-    for (size_t i = catalog_.size(), scanned = 0; i-- > 0 && explored.size() < slots && scanned < kNewItemWindow; ++scanned) {
-      if (is_new(static_cast<ItemIdx>(i)) && !taken(static_cast<ItemIdx>(i))) explored.push_back({static_cast<ItemIdx>(i), 0.0, Source::kExplore});
+    const ItemIdx newest = static_cast<ItemIdx>(catalog_.size());
+    for (ItemIdx i = newest; i-- > 0 && explored.size() < slots && i + kNewItemWindow >= newest;) {
+      if (is_new(i) && !taken(i)) explored.push_back({i, 0.0, Source::kExplore});
     }
     if (picked->size() + explored.size() > n) picked->resize(n - explored.size());
     picked->insert(picked->end(), explored.begin(), explored.end());
