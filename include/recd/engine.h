@@ -47,10 +47,11 @@ struct SearchRequest {
 
 struct SearchHit {
   std::string item_key;
-  double score = 0;       // text_weight·text + affinity_weight·affinity + popularity_weight·popularity
+  double score = 0;       // the search.*_weight sum of the parts below
   double text = 0;        // BM25 relevance / the best hit's
   double affinity = 0;    // the shopper's affinity, 0..1
   double popularity = 0;  // time-decayed popularity / the most popular hit's
+  double chosen = 0;      // w / (w + 10), w the weight of the choices made after this same query
   std::string reason;
 };
 

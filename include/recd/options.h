@@ -78,7 +78,8 @@ struct Options {
   std::string search_language = "english";  // Snowball stemmer for the text index, or "none"
   double search_text_weight = 1.0;       // blend of a search hit's score: text relevance (BM25),
   double search_affinity_weight = 0.5;   // the shopper's affinity (neighbours of their history,
-  double search_popularity_weight = 0.2; // shared categories) and popularity, each scaled to [0, 1]
+  double search_popularity_weight = 0.2; // shared categories and brands), popularity, and what
+  double search_chosen_weight = 1.0;     // shoppers chose after the same query; each in [0, 1]
   // Within-document weights of the indexed fields; `search_properties` names the item
   // properties indexed too (string values, or arrays of them), e.g. "tags", "material".
   int search_title_weight = 3;

@@ -31,6 +31,7 @@
 #include "models/spec.h"
 #include "engine/online_state.h"
 #include "pipeline/pipeline.h"
+#include "search/feedback.h"
 #include "search/lookalikes.h"
 #include "search/suggester.h"
 #include "search/text_index.h"
@@ -417,10 +418,10 @@ class Engine::Impl {
     Result<std::vector<Scored>> hits = text_->Search(req.query, std::max<size_t>(5 * n, 50), keep);
     if (!hits.ok()) return hits.status();
     if (hits->empty()) return std::vector<SearchHit>{};
-    // The shopper's affinity for each hit: item-kNN from their live history, and the share of
-    // their history in the hit's first category.
+    // The shopper's affinity for each hit: item-kNN from their live history, and the shares of
+    // their history in the hit's first category and in its brand.
     CollectShopper(req.user_key, req.session_key, &view);
-    std::unordered_map<ItemIdx, double> knn, category_share;
+    std::unordered_map<ItemIdx, double> knn;
     std::unordered_map<ItemIdx, bool> wanted;
     for (const Scored& h : *hits) wanted[h.idx] = true;
     double knn_best = 0;
@@ -429,12 +430,27 @@ class Engine::Impl {
       knn_best = std::max<double>(knn_best, c.score);
     }
     double positive = 0;
-    std::unordered_map<std::string_view, double> categories;
+    std::unordered_map<std::string_view, double> categories, brands;
+    auto brand_of = [&](ItemIdx i) {
+      const Item* item = catalog_.Get(i);
+      return item ? std::string_view(item->brand) : std::string_view();
+    };
     for (const Affinity& a : view.affinity) {
       if (a.weight <= 0) continue;
       positive += a.weight;
       categories[catalog_.PrimaryCategory(a.item)] += a.weight;
+      if (!brand_of(a.item).empty()) brands[brand_of(a.item)] += a.weight;
     }
+    auto share = [&](const std::unordered_map<std::string_view, double>& of, std::string_view key) {
+      auto it = key.empty() ? of.end() : of.find(key);
+      return it == of.end() || positive <= 0 ? 0.0 : it->second / positive;
+    };
+    // What shoppers chose after this same query (recomm_id attribution).
+    const std::unordered_map<ItemIdx, double>* chosen = feedback_.ChosenFor(req.query);
+    auto chosen_weight = [&](ItemIdx i) {
+      auto it = chosen ? chosen->find(i) : std::unordered_map<ItemIdx, double>::const_iterator();
+      return chosen && it != chosen->end() ? it->second : 0.0;
+    };
     auto popularity = [&](ItemIdx i) {
       return i < online_.num_items() ? online_.popularity(i).ValueAt(now, options_.popularity_half_life_hours) : 0.0;
     };
@@ -447,13 +463,17 @@ class Engine::Impl {
       hit.item_key = item_keys_.Key(h.idx);
       hit.text = text_best > 0 ? h.score / text_best : 0;
       const double k = knn_best > 0 && knn.count(h.idx) ? knn[h.idx] / knn_best : 0;
-      const std::string_view cat = catalog_.PrimaryCategory(h.idx);
-      const double share = positive > 0 && !cat.empty() && categories.count(cat) ? categories[cat] / positive : 0;
-      hit.affinity = 0.5 * k + 0.5 * share;
+      hit.affinity = 0.5 * k + 0.25 * share(categories, catalog_.PrimaryCategory(h.idx)) +
+                     0.25 * share(brands, brand_of(h.idx));
       hit.popularity = pop_best > 0 ? popularity(h.idx) / pop_best : 0;
+      // Saturating: one click (weight 2) gives 0.17, a few purchases nearly 1, so a single
+      // choice nudges the order rather than deciding it.
+      constexpr double kHalfChosen = 10;
+      hit.chosen = chosen_weight(h.idx) / (chosen_weight(h.idx) + kHalfChosen);
       hit.score = options_.search_text_weight * hit.text + options_.search_affinity_weight * hit.affinity +
-                  options_.search_popularity_weight * hit.popularity;
-      hit.reason = "matches \"" + req.query + "\"" + (hit.affinity > 0 ? ", close to what you looked at" : "");
+                  options_.search_popularity_weight * hit.popularity + options_.search_chosen_weight * hit.chosen;
+      hit.reason = "matches \"" + req.query + "\"" + (hit.chosen > 0 ? ", often chosen for this search" : "") +
+                   (hit.affinity > 0 ? ", close to what you looked at" : "");
       out.push_back(std::move(hit));
     }
     std::stable_sort(out.begin(), out.end(), [](const SearchHit& a, const SearchHit& b) { return a.score > b.score; });
@@ -638,12 +658,23 @@ class Engine::Impl {
       std::unique_lock<RwLock> state(state_mu_);
       catalog_.Reserve(item_keys_.size());
       for (const EventRecord& r : records) {
-        online_.Apply(r);
-        if (r.type == EventType::kSearch) suggester_.AddQuery(r.query);
+        ApplyRecord(r);
       }
     }
     events_total_ += records.size();
     return Status::OK();
+  }
+
+  // One stored event into the in-memory state: the online state, and for search, the
+  // suggestions and the attribution of later choices to the query. Needs state_mu_ exclusively.
+  void ApplyRecord(const EventRecord& r) {
+    online_.Apply(r);
+    if (r.type == EventType::kSearch) {
+      suggester_.AddQuery(r.query);
+      feedback_.Searched(r.recomm_id, r.query);
+    } else if (r.item_idx != kNoIdx && !r.recomm_id.empty()) {
+      feedback_.Chose(r.recomm_id, r.item_idx, EventStrength(r.type, r.value, options_.event_weights));
+    }
   }
 
   // Opens the text index in <data_dir>/search and refills it from the catalog when it was
@@ -731,8 +762,7 @@ class Engine::Impl {
         event_status = event_status.WithContext("event " + std::to_string(Store::DecodeSeq(key)) + ": ");
         return false;
       }
-      online_.Apply(r);
-      if (r.type == EventType::kSearch) suggester_.AddQuery(r.query);
+      ApplyRecord(r);
       next_seq_ = Store::DecodeSeq(key) + 1;
       ++events_total_;
       return true;
@@ -1020,7 +1050,8 @@ class Engine::Impl {
   KeyMap user_keys_, session_keys_, item_keys_;
   Catalog catalog_;
   OnlineState online_;
-  Suggester suggester_;  // GUARDED_BY(state_mu_)
+  Suggester suggester_;      // GUARDED_BY(state_mu_)
+  SearchFeedback feedback_;  // GUARDED_BY(state_mu_)
 
   std::mutex commit_mu_;  // one store writer at a time: interning + write + apply
   uint64_t next_seq_ = 0;  // GUARDED_BY(commit_mu_)

@@ -149,6 +149,35 @@ TEST_F(SearchTest, ChosenPropertiesAreIndexedAndAChangeOfFieldsReindexes) {
   EXPECT_EQ(Keys(engine_->Search(Query("kettle"))).size(), 2u);
 }
 
+TEST_F(SearchTest, ChoicesAfterASearchAreAttributedToItsQueryAndRankItsHits) {
+  auto first = engine_->Search(Query("kettle"));
+  ASSERT_EQ(Keys(first).size(), 2u);
+  const std::string loser = Keys(first)[1];
+  // Three shoppers search "kettle" and put the second hit in their cart from that list.
+  for (int u = 0; u < 3; ++u) {
+    const std::string user = "s" + std::to_string(u), recomm_id = "r-" + std::to_string(u);
+    Event search = MakeEvent(user, "", EventType::kSearch);
+    search.query = "Kettle ";
+    search.recomm_id = recomm_id;
+    Event cart = MakeEvent(user, loser, EventType::kAddToCart);
+    cart.recomm_id = recomm_id;
+    for (const Status& st : engine_->Ingest({search, cart})) ASSERT_TRUE(st.ok()) << st.ToString();
+  }
+  Event stray = MakeEvent("s9", "k1", EventType::kPurchase);
+  stray.recomm_id = "r-unknown";  // no search under this id: attributed to nothing
+  ASSERT_TRUE(engine_->Ingest({stray})[0].ok());
+  auto after = engine_->Search(Query("KETTLE"));
+  ASSERT_EQ(Keys(after).size(), 2u);
+  EXPECT_EQ(Keys(after)[0], loser);
+  EXPECT_DOUBLE_EQ((*after)[0].chosen, 12.0 / 22.0);  // three carts of weight 4
+  EXPECT_DOUBLE_EQ((*after)[1].chosen, 0.0);
+  EXPECT_NE((*after)[0].reason.find("often chosen for this search"), std::string::npos);
+  EXPECT_DOUBLE_EQ((*engine_->Search(Query("glass kettle")))[0].chosen, 0.0);  // another query
+  engine_.reset();  // attribution is rebuilt from the event log
+  engine_ = OpenOrDie(TestOptions(dir_.path()));
+  EXPECT_EQ(Keys(engine_->Search(Query("kettle")))[0], loser);
+}
+
 TEST_F(SearchTest, SuggestionsCompleteFromTitlesAndPastQueries) {
   Event search = MakeEvent("u", "", EventType::kSearch);
   search.query = "Kettle Descaler";

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <set>
 
+#include "search/feedback.h"
+
 namespace recd {
 
 namespace {
@@ -53,8 +55,7 @@ void Suggester::AddTitle(std::string_view title) {
 }
 
 void Suggester::AddQuery(std::string_view query) {
-  std::string q = Lower(query);
-  while (!q.empty() && q.back() == ' ') q.pop_back();
+  std::string q = NormalizeQuery(query);
   if (!q.empty()) ++queries_[q];
 }
 

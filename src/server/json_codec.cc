@@ -435,6 +435,8 @@ std::string SearchBody(const std::vector<SearchHit>& hits, bool explain, std::st
       w.Double(h.affinity);
       Key(w, "popularity");
       w.Double(h.popularity);
+      Key(w, "chosen");
+      w.Double(h.chosen);
       w.EndObject();
     }
     w.EndObject();
