@@ -1,7 +1,8 @@
 // Integration: the real HTTP server (Beast) on an ephemeral loopback port, every endpoint, and
 // the bad-input suite (each error, and that nothing was stored).
-#include <gtest/gtest.h>
+#include <thread>
 
+#include <gtest/gtest.h>
 #include <simdjson.h>
 
 #include "server/http_client.h"
@@ -175,6 +176,63 @@ TEST_F(ServerTest, BadInputGetsAClearErrorAndStoresNothing) {
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find(R"("index":1,"code":"invalid_argument","message":"events[1]: malformed JSON)"), std::string::npos) << r.body;
   EXPECT_EQ(engine_->Stats().events_total, events_before + 2);
+}
+
+TEST_F(ServerTest, AStreamGetsAFreshListWhenAnEventChangesIt) {
+  Ready();
+  LoadShop();
+  auto sse = SseClient::Open("127.0.0.1", server_->port(), "/v1/users/new-shopper/stream?n=2");
+  ASSERT_TRUE(sse.ok()) << sse.status().ToString();
+  auto first = (*sse)->Next(std::chrono::seconds(5));  // the current list, at once
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->event, "recommendations");
+  EXPECT_EQ(first->id.size(), 16u);
+  // Viewing c brings d into the list: pushed before the view is acknowledged.
+  ASSERT_EQ(Call("POST", "/v1/events", R"({"user":"new-shopper","item":"c","type":"view"})").status, 200);
+  auto pushed = (*sse)->Next(std::chrono::seconds(5));
+  ASSERT_TRUE(pushed.ok()) << pushed.status().ToString();
+  EXPECT_NE(pushed->data.find(R"({"item":"d")"), std::string::npos) << pushed->data;
+  EXPECT_NE(pushed->data.find("because you viewed Gamma"), std::string::npos) << pushed->data;
+  EXPECT_NE(pushed->id, first->id);
+  // Another shopper's event, and a view that leaves the top 2 as it is, send nothing.
+  ASSERT_EQ(Call("POST", "/v1/events", R"({"user":"u0","item":"b","type":"view"})").status, 200);
+  ASSERT_EQ(Call("POST", "/v1/events", R"({"user":"new-shopper","item":"c","type":"view"})").status, 200);
+  EXPECT_TRUE((*sse)->Next(std::chrono::milliseconds(300)).status().IsUnavailable());
+  // Reconnecting with the id of the list it has, a client is sent nothing until it changes.
+  auto resumed = SseClient::Open("127.0.0.1", server_->port(), "/v1/users/new-shopper/stream?n=2", pushed->id);
+  ASSERT_TRUE(resumed.ok());
+  EXPECT_TRUE((*resumed)->Next(std::chrono::milliseconds(300)).status().IsUnavailable());
+  auto stale = SseClient::Open("127.0.0.1", server_->port(), "/v1/users/new-shopper/stream?n=2", first->id);
+  ASSERT_TRUE(stale.ok());
+  auto caught_up = (*stale)->Next(std::chrono::seconds(5));
+  ASSERT_TRUE(caught_up.ok());
+  EXPECT_EQ(caught_up->id, pushed->id);
+  // A bad parameter is a plain 400, not a stream.
+  EXPECT_EQ(Call("GET", "/v1/users/new-shopper/stream?n=0").status, 400);
+}
+
+TEST(ServerStreams, QuietStreamsGetHeartbeatsAndClosedOnesAreDropped) {
+  testing::TempDir dir;
+  Options options = testing::TestOptions(dir.path());
+  options.push_heartbeat_seconds = 1;
+  auto engine = testing::OpenOrDie(options);
+  Api api;
+  api.SetEngine(engine.get());
+  HttpServer server([&](const HttpRequest& q, HttpResponse& r) { api.Handle(q, r); }, Api::ServerOptions(options));
+  ASSERT_TRUE(server.Listen("127.0.0.1:0").ok());
+  server.Start(2);
+  {
+    auto sse = SseClient::Open("127.0.0.1", server.port(), "/v1/sessions/s1/stream");
+    ASSERT_TRUE(sse.ok());
+    ASSERT_TRUE((*sse)->Next(std::chrono::seconds(5)).ok());  // the (empty) list
+    auto beat = (*sse)->Next(std::chrono::seconds(5));
+    ASSERT_TRUE(beat.ok()) << beat.status().ToString();
+    EXPECT_EQ(beat->comment, "heartbeat");
+    EXPECT_EQ(api.push().open_streams(), 1u);
+  }  // the client goes away
+  for (int i = 0; i < 100 && api.push().open_streams() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(api.push().open_streams(), 0u);
+  server.Stop();
 }
 
 }  // namespace

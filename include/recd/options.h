@@ -89,6 +89,10 @@ struct Options {
   int search_property_weight = 1;
   std::vector<std::string> search_properties = {"tags"};
 
+  // --- push (server-sent events) ---
+  int push_min_new_items = 1;      // a stream is sent a new list when this many items entered its top n
+  int push_heartbeat_seconds = 15;  // a comment on a quiet stream, so proxies keep it open
+
   // --- training ---
   int retrain_interval_seconds = 600;  // 0 disables the schedule
   int retrain_min_new_events = 1;      // a scheduled retrain is skipped below this many new events

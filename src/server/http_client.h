@@ -4,9 +4,12 @@
 // Thread safety: one client per thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "recd/status.h"
 
@@ -24,15 +27,39 @@ class HttpClient {
 
   // Sends one request on the kept-alive connection (reconnecting if needed). IOError when the
   // server cannot be reached.
+  // `headers` are sent as well; a request taking longer than `timeout` fails with IOError.
   Result<HttpResult> Request(const std::string& method, const std::string& target,
                              const std::string& body = "",
-                             const std::string& content_type = "application/json");
+                             const std::string& content_type = "application/json",
+                             const std::vector<std::pair<std::string, std::string>>& headers = {},
+                             std::chrono::milliseconds timeout = std::chrono::seconds(30));
   Result<HttpResult> Get(const std::string& target) { return Request("GET", target); }
   Result<HttpResult> Post(const std::string& target, const std::string& body) {
     return Request("POST", target, body);
   }
 
  private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// One message of an event stream; a comment line (": heartbeat") gives `comment`.
+struct SseMessage {
+  std::string id, event, data, comment;
+};
+
+// SseClient: GET `target` as an event stream (text/event-stream), read message by message.
+class SseClient {
+ public:
+  ~SseClient();
+  // Connects and reads the response headers; IOError if that fails or the status is not 200.
+  static Result<std::unique_ptr<SseClient>> Open(const std::string& host, uint16_t port, const std::string& target,
+                                                 const std::string& last_event_id = "");
+  // The next message; Unavailable if none arrives within `timeout`, IOError once the stream ends.
+  Result<SseMessage> Next(std::chrono::milliseconds timeout);
+
+ private:
+  SseClient();
   class Impl;
   std::unique_ptr<Impl> impl_;
 };

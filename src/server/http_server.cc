@@ -2,12 +2,14 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/version.hpp>
 
+#include <atomic>
 #include <thread>
 #include <vector>
 
@@ -24,7 +26,7 @@ namespace {
 
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
 
-class Session : public std::enable_shared_from_this<Session> {
+class Session : public EventStream, public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, const HttpHandler& handler, const HttpServerOptions& options,
           asio::thread_pool& blocking_pool)
@@ -33,6 +35,17 @@ class Session : public std::enable_shared_from_this<Session> {
   void Run() {
     asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::Read, shared_from_this()));
   }
+
+  // ---- event stream (after StartStream) ----
+
+  void Send(std::string message) override {
+    asio::post(stream_.get_executor(), [self = shared_from_this(), message = std::move(message)]() mutable {
+      self->pending_ = std::move(message);
+      self->has_pending_ = true;
+      self->WriteNext();
+    });
+  }
+  bool open() const override { return open_.load(); }
 
  private:
   void Read() {
@@ -68,15 +81,18 @@ class Session : public std::enable_shared_from_this<Session> {
       Status st = ec == http::error::body_limit
                       ? Status::PayloadTooLarge("body: larger than " + std::to_string(options_.max_body_bytes) + " bytes")
                       : Status::InvalidArgument("malformed HTTP request: " + ec.message());
-      HttpResponse res{ec == http::error::body_limit ? 413 : 400, "application/json", json::ErrorBody(st)};
-      return Send(res, /*keep_alive=*/false, /*version=*/11);
+      HttpResponse res;
+      res.status = ec == http::error::body_limit ? 413 : 400;
+      res.body = json::ErrorBody(st);
+      return Respond(res, /*keep_alive=*/false, /*version=*/11);
     }
     const auto& req = parser_->get();
     HttpRequest request{
         std::string_view(req.method_string().data(), req.method_string().size()),
         std::string_view(req.target().data(), req.target().size()),
         req.body(),
-        std::string_view(req[http::field::content_type].data(), req[http::field::content_type].size())};
+        std::string_view(req[http::field::content_type].data(), req[http::field::content_type].size()),
+        std::string_view(req["Last-Event-ID"].data(), req["Last-Event-ID"].size())};
     const bool keep_alive = req.keep_alive();
     const unsigned version = req.version();
     if (options_.is_blocking && options_.is_blocking(request)) {
@@ -85,17 +101,18 @@ class Session : public std::enable_shared_from_this<Session> {
         auto res = std::make_shared<HttpResponse>();
         self->handler_(request, *res);
         asio::dispatch(self->stream_.get_executor(), [self, res, keep_alive, version] {
-          self->Send(*res, keep_alive, version);
+          self->Respond(*res, keep_alive, version);
         });
       });
       return;
     }
     HttpResponse res;
     handler_(request, res);
-    Send(res, keep_alive, version);
+    Respond(res, keep_alive, version);
   }
 
-  void Send(HttpResponse& res, bool keep_alive, unsigned version) {
+  void Respond(HttpResponse& res, bool keep_alive, unsigned version) {
+    if (res.on_stream) return StartStream(res);
     auto msg = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(res.status), version);
     msg->set(http::field::server, "recd");
@@ -115,12 +132,69 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
   }
 
+  // The connection becomes an event stream: headers without a length (the body ends when the
+  // connection does), then messages as they come. A read that only ever ends tells when the
+  // client has gone; a timer sends heartbeats.
+  void StartStream(HttpResponse& res) {
+    stream_.expires_never();
+    pending_ =
+        "HTTP/1.1 200 OK\r\nServer: recd\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+        "Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\n";
+    has_pending_ = true;
+    WriteNext();
+    open_ = true;
+    auto self = shared_from_this();
+    res.on_stream(self);
+    stream_.socket().async_read_some(asio::buffer(discard_), [self](beast::error_code, std::size_t) {
+      self->open_ = false;  // anything from the client, or its close, ends the stream
+      self->heartbeat_.cancel();
+      beast::error_code ec;
+      self->stream_.socket().close(ec);
+    });
+    Heartbeat();
+  }
+
+  void Heartbeat() {
+    heartbeat_.expires_after(std::chrono::seconds(std::max(1, options_.heartbeat_seconds)));
+    heartbeat_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || !self->open_) return;
+      if (!self->writing_ && !self->has_pending_) {
+        self->pending_ = ": heartbeat\n\n";
+        self->has_pending_ = true;
+        self->WriteNext();
+      }
+      self->Heartbeat();
+    });
+  }
+
+  // On the strand: writes the pending message unless a write is in flight.
+  void WriteNext() {
+    if (writing_ || !has_pending_) return;
+    writing_ = true;
+    has_pending_ = false;
+    current_ = std::move(pending_);
+    asio::async_write(stream_.socket(), asio::buffer(current_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->writing_ = false;
+      if (ec) {
+        self->open_ = false;
+        return;
+      }
+      self->WriteNext();
+    });
+  }
+
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   const HttpHandler& handler_;
   const HttpServerOptions& options_;
   asio::thread_pool& blocking_pool_;
+  // Event stream state, touched on the strand only (open_ from anywhere).
+  std::string pending_, current_;
+  bool has_pending_ = false, writing_ = false;
+  std::atomic<bool> open_{false};
+  asio::steady_timer heartbeat_{stream_.get_executor()};
+  char discard_[64];
 };
 
 }  // namespace

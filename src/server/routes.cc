@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <functional>
 #include <map>
@@ -126,7 +127,7 @@ std::vector<std::string> SplitComma(const std::string& s) {
 
 }  // namespace
 
-Api::Api() {
+Api::Api() : push_([this] { return fmt::format("{:x}-{:x}", NowMs(), recomm_counter_.fetch_add(1)); }) {
   auto add = [this](std::string method, std::string pattern, bool needs_engine, RouteFn fn) {
     Route r;
     r.method = method;
@@ -175,6 +176,8 @@ Api::Api() {
         to_store.push_back(std::move(events[i]));
       }
     }
+    std::vector<std::pair<std::string, std::string>> shoppers;  // (user, session) of each stored event
+    for (const Event& e : to_store) shoppers.emplace_back(e.user_key, e.session_key);
     std::vector<Status> stored = c.engine->Ingest(std::move(to_store));
     size_t ok = 0;
     for (size_t k = 0; k < parsed.size(); ++k) {
@@ -182,6 +185,13 @@ Api::Api() {
       ok += stored[k].ok();
     }
     metrics_.AddEventsIngested(ok);
+    // Open streams of these shoppers get their fresh lists before the events are acknowledged.
+    for (size_t k = 0; k < stored.size(); ++k) {
+      if (!stored[k].ok()) shoppers[k] = {};
+    }
+    std::sort(shoppers.begin(), shoppers.end());
+    shoppers.erase(std::unique(shoppers.begin(), shoppers.end()), shoppers.end());
+    push_.Changed(*c.engine, shoppers);
     if (!batch && !statuses[0].ok()) return c.Fail(statuses[0]);
     // A batch is 200 with per-record results, unless nothing could be stored for a server reason.
     for (const Status& s : statuses) {
@@ -251,6 +261,23 @@ Api::Api() {
   };
   add("GET", "/v1/users/{user}/history", true, [history](Context& c) { history(c, true); });
   add("GET", "/v1/sessions/{session}/history", true, [history](Context& c) { history(c, false); });
+  auto stream = [this](Context& c, bool for_user) {
+    RecommendRequest req;
+    (for_user ? req.user_key : req.session_key) = c.params[0];
+    if (for_user) req.session_key = c.Query("session");
+    Status st = c.N(&req.n);
+    if (!st.ok()) return c.Fail(st);
+    req.category = c.Query("category");
+    req.exclude = SplitComma(c.Query("exclude"));
+    // EventSource sends Last-Event-ID on reconnects; ?last_event_id= serves clients that cannot.
+    std::string last = c.request.last_event_id.empty() ? c.Query("last_event_id") : std::string(c.request.last_event_id);
+    Engine* engine = c.engine;
+    c.response.on_stream = [this, engine, req, last](std::shared_ptr<EventStream> s) {
+      push_.Subscribe(*engine, req, std::move(s), last);
+    };
+  };
+  add("GET", "/v1/users/{user}/stream", true, [stream](Context& c) { stream(c, true); });
+  add("GET", "/v1/sessions/{session}/stream", true, [stream](Context& c) { stream(c, false); });
   add("GET", "/v1/users/{user}/recommendations", true, [recommend](Context& c) { recommend(c, true); });
   add("GET", "/v1/sessions/{session}/recommendations", true, [recommend](Context& c) { recommend(c, false); });
   add("GET", "/v1/popular", true, [counter](Context& c) {
@@ -316,6 +343,7 @@ HttpServerOptions Api::ServerOptions(const Options& options) {
   HttpServerOptions server;
   server.max_body_bytes = options.max_body_bytes;
   server.is_blocking = &Api::IsBlocking;
+  server.heartbeat_seconds = options.push_heartbeat_seconds;
   return server;
 }
 

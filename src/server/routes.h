@@ -12,6 +12,7 @@
 #include "recd/engine.h"
 #include "server/http_server.h"
 #include "server/metrics.h"
+#include "server/push.h"
 
 namespace recd {
 
@@ -29,6 +30,7 @@ class Api {
   // Writes wait on fsync (and a retrain with ?wait=true on a build): the server runs them off
   // its I/O threads.
   static bool IsBlocking(const HttpRequest& request) { return request.method != "GET"; }
+  PushHub& push() { return push_; }
   // Server options wired to this Api: blocking routes and the body limit.
   static HttpServerOptions ServerOptions(const Options& options);
 
@@ -41,6 +43,7 @@ class Api {
   Metrics metrics_;
   std::vector<Route> routes_;
   std::atomic<uint64_t> recomm_counter_{0};
+  PushHub push_;
   int unmatched_metric_ = 0;  // requests that matched no route
 };
 
