@@ -125,6 +125,11 @@ class Engine {
   // the queries shoppers searched, the most frequent first. InvalidArgument for an empty prefix.
   Result<std::vector<std::string>> Suggest(const std::string& prefix, int n) const;
 
+  // Users whose recent history (online.history_size events) has `item_key` in their cart
+  // (added, not removed nor bought since) or, with in_cart false, viewed or clicked. Scans every
+  // user; for webhooks on price drops and restocks.
+  std::vector<std::string> UsersWith(const std::string& item_key, bool in_cart) const;
+
   // Items most similar to `item_key`. NotFound if the item is unknown.
   Result<std::vector<Recommendation>> Similar(const std::string& item_key, int n) const;
   // Time-decayed popularity, optionally within a category.

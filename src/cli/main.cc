@@ -128,6 +128,16 @@ int Serve(const Options& options) {
     server.Stop();
     return Fail(engine.status());
   }
+  WebhookOptions webhook_options;
+  webhook_options.max_attempts = options.webhook_max_attempts;
+  webhook_options.retry_base_ms = static_cast<int64_t>(options.webhook_retry_base_seconds * 1000);
+  webhook_options.timeout_ms = static_cast<int64_t>(options.webhook_timeout_seconds * 1000);
+  Result<std::unique_ptr<Webhooks>> webhooks = Webhooks::Open(options.data_dir + "/webhooks", webhook_options);
+  if (!webhooks.ok()) {
+    server.Stop();
+    return Fail(webhooks.status());
+  }
+  api.SetWebhooks(webhooks->get());
   api.SetEngine(engine->get());
   EngineStats stats = (*engine)->Stats();
   spdlog::info("ready: {} events, {} items, {} users; serving on {}", stats.events_total, stats.items,

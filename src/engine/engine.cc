@@ -561,6 +561,15 @@ class Engine::Impl {
 
   Lookalikes& lookalikes() const { return *lookalikes_; }
 
+  std::vector<std::string> UsersWith(const std::string& item_key, bool in_cart) const {
+    std::shared_lock<RwLock> state(state_mu_);
+    std::optional<ItemIdx> idx = item_keys_.Find(item_key);
+    std::vector<std::string> out;
+    if (!idx) return out;
+    for (UserIdx u : online_.UsersWith(*idx, in_cart)) out.push_back(user_keys_.Key(u));
+    return out;
+  }
+
   ModelInfo CurrentModel() const { return model_.load()->info; }
 
   EngineStats Stats() const {
@@ -1109,6 +1118,9 @@ Result<std::vector<Recommendation>> Engine::Trending(int n, const std::string& c
   return impl_->Trending(n, category);
 }
 Status Engine::Retrain(bool wait) { return impl_->Retrain(wait); }
+std::vector<std::string> Engine::UsersWith(const std::string& item_key, bool in_cart) const {
+  return impl_->UsersWith(item_key, in_cart);
+}
 void Engine::WaitForBackgroundWork() const { impl_->lookalikes().Wait(); }
 ModelInfo Engine::CurrentModel() const { return impl_->CurrentModel(); }
 EngineStats Engine::Stats() const { return impl_->Stats(); }

@@ -106,6 +106,24 @@ std::vector<HistoryEntry> OnlineState::History(UserIdx user, SessionIdx session)
   return out;
 }
 
+std::vector<UserIdx> OnlineState::UsersWith(ItemIdx item, bool in_cart) const {
+  std::vector<UserIdx> out;
+  for (UserIdx u = 0; u < users_.size(); ++u) {
+    const Shopper& s = users_[u];
+    const size_t n = s.ring.size();
+    bool cart = false, seen = false;
+    for (size_t i = 0; i < n; ++i) {  // oldest first
+      const HistoryEntry& h = s.ring[(s.next + i) % n];
+      if (h.item != item) continue;
+      if (h.type == EventType::kView || h.type == EventType::kClick) seen = true;
+      if (h.type == EventType::kAddToCart) cart = true;
+      if (h.type == EventType::kRemoveFromCart || h.type == EventType::kPurchase) cart = false;
+    }
+    if (in_cart ? cart : seen) out.push_back(u);
+  }
+  return out;
+}
+
 void OnlineState::Collect(UserIdx user, SessionIdx session, ShopperView* view) const {
   view->affinity.clear();
   view->strongest.clear();

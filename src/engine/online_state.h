@@ -52,6 +52,9 @@ class OnlineState {
   void Collect(UserIdx user, SessionIdx session, ShopperView* view) const;
   // Recent history, newest first.
   std::vector<HistoryEntry> History(UserIdx user, SessionIdx session) const;
+  // Users whose recent history shows `item` in their cart (added, not removed nor bought since)
+  // or, with in_cart false, viewed or clicked. A scan of every user's history.
+  std::vector<UserIdx> UsersWith(ItemIdx item, bool in_cart) const;
 
   const DecayedCounter& popularity(ItemIdx item) const { return items_[item].popularity; }
   double Trending(ItemIdx item, int64_t now_ms) const;

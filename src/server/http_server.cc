@@ -92,7 +92,11 @@ class Session : public EventStream, public std::enable_shared_from_this<Session>
         std::string_view(req.target().data(), req.target().size()),
         req.body(),
         std::string_view(req[http::field::content_type].data(), req[http::field::content_type].size()),
-        std::string_view(req["Last-Event-ID"].data(), req["Last-Event-ID"].size())};
+        std::string_view(req["Last-Event-ID"].data(), req["Last-Event-ID"].size()),
+        [&req](std::string_view name) {
+          auto v = req[beast::string_view(name.data(), name.size())];
+          return std::string_view(v.data(), v.size());
+        }};
     const bool keep_alive = req.keep_alive();
     const unsigned version = req.version();
     if (options_.is_blocking && options_.is_blocking(request)) {

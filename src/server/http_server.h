@@ -23,6 +23,8 @@ struct HttpRequest {
   std::string_view body;
   std::string_view content_type;
   std::string_view last_event_id;  // the Last-Event-ID header of a reconnecting event stream
+  // Any header by name ("" when absent); valid while the handler runs.
+  std::function<std::string_view(std::string_view)> header;
 };
 
 // A response kept open as a server-sent-event stream (text/event-stream). Send may be called

@@ -325,6 +325,37 @@ Status ParseUser(std::string_view body, User* user) {
   });
 }
 
+Status ParseWebhook(std::string_view body, Webhook* hook) {
+  bool batch = false;
+  return ForEachRecord(body, "webhook", /*many=*/false, &batch, [&](size_t, dom::object obj, Status) {
+    auto strings = [](dom::element v, std::string_view field, std::vector<std::string>* out) {
+      dom::array a;
+      if (v.get_array().get(a) != simdjson::SUCCESS) return Expected(field, "an array of strings");
+      for (dom::element x : a) {
+        std::string s;
+        RECD_RETURN_IF_ERROR(GetKey(x, field, &s));
+        out->push_back(std::move(s));
+      }
+      return Status::OK();
+    };
+    for (auto [key, v] : obj) {
+      if (key == "url") {
+        RECD_RETURN_IF_ERROR(GetString(v, "url", &hook->url));
+      } else if (key == "secret") {
+        RECD_RETURN_IF_ERROR(GetString(v, "secret", &hook->secret));
+      } else if (key == "triggers") {
+        RECD_RETURN_IF_ERROR(strings(v, "triggers", &hook->triggers));
+      } else if (key == "users") {
+        RECD_RETURN_IF_ERROR(strings(v, "users", &hook->users));
+      } else {
+        return Status::InvalidArgument(std::string(key) + ": unknown field (expected url, triggers, users, secret)");
+      }
+    }
+    if (hook->url.empty()) return Status::InvalidArgument("url: required");
+    return Status::OK();
+  });
+}
+
 // ---- writers ----
 
 namespace {
@@ -335,6 +366,89 @@ void Raw(Writer& w, std::string_view json) {
 }
 std::string Done(const rapidjson::StringBuffer& buf) { return std::string(buf.GetString(), buf.GetSize()); }
 }  // namespace
+
+namespace {
+void WriteWebhook(Writer& w, const Webhook& h, bool with_secret) {
+  w.StartObject();
+  Key(w, "id");
+  Str(w, h.id);
+  Key(w, "url");
+  Str(w, h.url);
+  Key(w, "triggers");
+  w.StartArray();
+  for (const std::string& t : h.triggers) Str(w, t);
+  w.EndArray();
+  Key(w, "users");
+  w.StartArray();
+  for (const std::string& u : h.users) Str(w, u);
+  w.EndArray();
+  Key(w, "created_ms");
+  w.Int64(h.created_ms);
+  if (with_secret) {
+    Key(w, "secret");
+    Str(w, h.secret);
+  }
+  w.EndObject();
+}
+
+void WriteDeliveries(Writer& w, std::string_view name, const std::vector<Delivery>& list) {
+  Key(w, name);
+  w.StartArray();
+  for (const Delivery& d : list) {
+    w.StartObject();
+    Key(w, "id");
+    Str(w, d.id);
+    Key(w, "webhook");
+    Str(w, d.webhook_id);
+    Key(w, "attempts");
+    w.Int(d.attempts);
+    Key(w, "next_ms");
+    w.Int64(d.next_ms);
+    Key(w, "last_error");
+    Str(w, d.last_error);
+    Key(w, "body");
+    Raw(w, d.body);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+}  // namespace
+
+std::string WebhookBody(const Webhook& hook, bool with_secret) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  WriteWebhook(w, hook, with_secret);
+  return Done(buf);
+}
+
+std::string WebhooksBody(const std::vector<Webhook>& hooks) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  Key(w, "webhooks");
+  w.StartArray();
+  for (const Webhook& h : hooks) WriteWebhook(w, h, false);
+  w.EndArray();
+  w.EndObject();
+  return Done(buf);
+}
+
+std::string DeliveriesBody(const std::vector<Delivery>& pending, const std::vector<Delivery>& dead) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  WriteDeliveries(w, "pending", pending);
+  WriteDeliveries(w, "dead_letters", dead);
+  w.EndObject();
+  return Done(buf);
+}
+
+std::string Quote(std::string_view s) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  Str(w, s);
+  return Done(buf);
+}
 
 std::string ErrorBody(const Status& status) {
   rapidjson::StringBuffer buf;

@@ -13,6 +13,7 @@
 #include "recd/event.h"
 #include "recd/item.h"
 #include "recd/status.h"
+#include "server/webhooks.h"
 
 namespace recd::json {
 
@@ -32,11 +33,15 @@ Status ParseItems(std::string_view body, std::vector<Item>* items);
 Status ParseUserAttributes(std::string_view body, std::string* attributes_json);
 // {"id": ..., "attributes": {...}}, as GET /v1/users/{id} writes it (a line of users JSONL).
 Status ParseUser(std::string_view body, User* user);
+// POST /v1/webhooks: {"url": ..., "triggers": [...], "users": [...], "secret": ...}.
+Status ParseWebhook(std::string_view body, Webhook* hook);
 
 // Validates UTF-8 of text read from files and URLs.
 bool ValidUtf8(std::string_view text);
 
 std::string ErrorBody(const Status& status);
+// `s` as a JSON string literal, quotes included.
+std::string Quote(std::string_view s);
 std::string RecommendationsBody(const std::vector<Recommendation>& list, std::string_view recomm_id);
 std::string ItemBody(const Item& item);
 // {"recomm_id","items":[{"item","score","reason"[,"explain":{"text","affinity","popularity"}]}]}
@@ -46,6 +51,12 @@ std::string SuggestBody(const std::vector<std::string>& suggestions);
 // {"events":[{"item":..,"type":..,"timestamp":..}]}, newest first.
 std::string HistoryBody(const std::vector<HistoryEvent>& events);
 std::string UserBody(const User& user);
+// One webhook; the secret only when `with_secret` (the answer to its registration).
+std::string WebhookBody(const Webhook& hook, bool with_secret);
+// {"webhooks":[...]}
+std::string WebhooksBody(const std::vector<Webhook>& hooks);
+// {"pending":[...],"dead_letters":[...]}: id, webhook, attempts, next_ms, last_error, body.
+std::string DeliveriesBody(const std::vector<Delivery>& pending, const std::vector<Delivery>& dead);
 std::string ModelBody(const ModelInfo& info, const EngineStats& stats);
 // {"accepted":N,"rejected":M,"errors":[{"index":i,"code":...,"message":...}]}
 std::string IngestBody(const std::vector<Status>& statuses);

@@ -104,6 +104,7 @@ void PushHub::Sweep() {
 void PushHub::Changed(Engine& engine, std::span<const std::pair<std::string, std::string>> shoppers) {
   const int min_new_items = std::max(1, engine.options().push_min_new_items);
   for (const auto& [user, session] : shoppers) {
+    if (!user.empty()) FireWebhooks(engine, user);
     for (const std::string& key : {user.empty() ? "" : "u:" + user, session.empty() ? "" : "s:" + session}) {
       if (key.empty()) continue;
       std::shared_ptr<Shopper> shopper = Find(key);
@@ -120,6 +121,22 @@ void PushHub::Changed(Engine& engine, std::span<const std::pair<std::string, std
         s.sent = std::move(keys);
       }
     }
+  }
+}
+
+void PushHub::FireWebhooks(Engine& engine, const std::string& user) {
+  Webhooks* webhooks = webhooks_.load();
+  if (!webhooks || !webhooks->Wants("new_recommendations", user)) return;
+  RecommendRequest req;
+  req.user_key = user;
+  Result<std::vector<Recommendation>> list = engine.Recommend(req);
+  if (!list.ok()) return;
+  std::vector<std::string> keys = ItemKeys(*list);
+  std::lock_guard<std::mutex> lock(webhook_mu_);
+  std::vector<std::string>& sent = webhook_sent_[user];
+  if (NewItems(sent, keys) < std::max(1, engine.options().push_min_new_items)) return;
+  if (webhooks->Fire("new_recommendations", user, json::RecommendationsBody(*list, recomm_id_())).ok()) {
+    sent = std::move(keys);
   }
 }
 

@@ -8,11 +8,16 @@
 // hash of the list's items, so a client reconnecting with Last-Event-ID is sent the current list
 // only if it differs from the one it has (this holds across restarts).
 //
+// Webhooks for the new_recommendations trigger ride on the same recomputation: a user with such
+// a webhook has their list (recommend.default_n items) recomputed after their events, and a
+// delivery is fired when it changed as much.
+//
 // Thread safety: all methods may be called from any thread. One mutex guards the map; each
 // shopper's streams have their own, held while their lists are recomputed, so two events of one
 // shopper cannot send their lists out of order.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -24,6 +29,7 @@
 
 #include "recd/engine.h"
 #include "server/http_server.h"
+#include "server/webhooks.h"
 
 namespace recd {
 
@@ -31,6 +37,8 @@ class PushHub {
  public:
   // `recomm_id` makes the recomm_id of each list sent.
   explicit PushHub(std::function<std::string()> recomm_id);
+  // Webhooks to fire new_recommendations on; null: none. Must outlive the hub's use.
+  void SetWebhooks(Webhooks* webhooks) { webhooks_.store(webhooks); }
 
   // Registers `stream` for the shopper of `req` and sends it the current list, unless
   // `last_event_id` names that very list. A failed Recommend (unknown category, ...) is sent as
@@ -62,7 +70,13 @@ class PushHub {
   // A list as one SSE message, with its id.
   std::string Message(const std::vector<Recommendation>& list) const;
 
+  // The new_recommendations webhooks of `user`.
+  void FireWebhooks(Engine& engine, const std::string& user);
+
   const std::function<std::string()> recomm_id_;
+  std::atomic<Webhooks*> webhooks_{nullptr};
+  std::mutex webhook_mu_;  // held while a user's webhook list is recomputed and compared
+  std::unordered_map<std::string, std::vector<std::string>> webhook_sent_;  // GUARDED_BY(webhook_mu_)
   mutable std::mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<Shopper>> shoppers_;  // "u:" or "s:" + key
   uint64_t subscriptions_ = 0;                                           // GUARDED_BY(mu_)

@@ -200,18 +200,20 @@ Api::Api() : push_([this] { return fmt::format("{:x}-{:x}", NowMs(), recomm_coun
     c.Reply(200, json::IngestBody(statuses));
   });
 
-  add("PUT", "/v1/items/{item}", true, [](Context& c) {
+  add("PUT", "/v1/items/{item}", true, [this](Context& c) {
     Item item;
     Status st = json::ParseItem(c.request.body, c.params[0], &item);
-    if (st.ok()) st = c.engine->UpsertItems({std::move(item)});
+    std::vector<Item> items;
+    items.push_back(std::move(item));
+    if (st.ok()) st = UpsertItems(*c.engine, std::move(items));
     if (!st.ok()) return c.Fail(st);
     c.Reply(200, R"({"upserted":1})");
   });
-  add("POST", "/v1/items", true, [](Context& c) {
+  add("POST", "/v1/items", true, [this](Context& c) {
     std::vector<Item> items;
     Status st = json::ParseItems(c.request.body, &items);
     size_t n = items.size();
-    if (st.ok()) st = c.engine->UpsertItems(std::move(items));
+    if (st.ok()) st = UpsertItems(*c.engine, std::move(items));
     if (!st.ok()) return c.Fail(st);
     c.Reply(200, fmt::format(R"({{"upserted":{}}})", n));
   });
@@ -335,6 +337,62 @@ Api::Api() : push_([this] { return fmt::format("{:x}-{:x}", NowMs(), recomm_coun
   add("GET", "/v1/models", true, [](Context& c) {
     c.Reply(200, json::ModelBody(c.engine->CurrentModel(), c.engine->Stats()));
   });
+
+  // The webhook routes: 503 until SetWebhooks.
+  auto webhook_route = [this, &add](std::string method, std::string pattern, std::function<void(Context&, Webhooks&)> fn) {
+    add(std::move(method), std::move(pattern), true, [this, fn = std::move(fn)](Context& c) {
+      Webhooks* w = webhooks_.load();
+      if (!w) return c.Fail(Status::Unavailable("webhooks are not set up"));
+      fn(c, *w);
+    });
+  };
+  webhook_route("POST", "/v1/webhooks", [](Context& c, Webhooks& w) {
+    Webhook hook;
+    Status st = json::ParseWebhook(c.request.body, &hook);
+    if (!st.ok()) return c.Fail(st);
+    Result<Webhook> registered = w.Register(std::move(hook));
+    if (!registered.ok()) return c.Fail(registered.status());
+    c.Reply(201, json::WebhookBody(*registered, /*with_secret=*/true));
+  });
+  webhook_route("GET", "/v1/webhooks", [](Context& c, Webhooks& w) { c.Reply(200, json::WebhooksBody(w.List())); });
+  webhook_route("DELETE", "/v1/webhooks/{id}", [](Context& c, Webhooks& w) {
+    Status st = w.Remove(c.params[0]);
+    if (!st.ok()) return c.Fail(st);
+    c.Reply(200, R"({"removed":1})");
+  });
+  webhook_route("GET", "/v1/webhooks/deliveries",
+                [](Context& c, Webhooks& w) { c.Reply(200, json::DeliveriesBody(w.Pending(), w.DeadLetters())); });
+}
+
+// Upserts `items`, then fires the webhooks their changes concern: price_drop to the users with
+// an item in their cart when its price fell, back_in_stock to those who viewed it when it
+// became sellable again.
+Status Api::UpsertItems(Engine& engine, std::vector<Item> items) {
+  Webhooks* webhooks = webhooks_.load();
+  struct Change {
+    std::string key, trigger, data;
+  };
+  std::vector<Change> changes;
+  for (const Item& item : items) {
+    if (!webhooks) break;
+    Result<Item> before = engine.GetItem(item.key);
+    if (!before.ok()) continue;
+    if (before->price && item.price && *item.price < *before->price) {
+      changes.push_back({item.key, "price_drop",
+                         fmt::format(R"({{"item":{},"old_price":{},"new_price":{}}})", json::Quote(item.key),
+                                     *before->price, *item.price)});
+    }
+    if (!before->Recommendable(NowMs()) && item.Recommendable(NowMs()) && (!before->available || before->hidden)) {
+      changes.push_back({item.key, "back_in_stock", fmt::format(R"({{"item":{}}})", json::Quote(item.key))});
+    }
+  }
+  RECD_RETURN_IF_ERROR(engine.UpsertItems(std::move(items)));
+  for (const Change& change : changes) {
+    for (const std::string& user : engine.UsersWith(change.key, change.trigger == "price_drop")) {
+      if (webhooks->Wants(change.trigger, user)) RECD_RETURN_IF_ERROR(webhooks->Fire(change.trigger, user, change.data));
+    }
+  }
+  return Status::OK();
 }
 
 Api::~Api() = default;

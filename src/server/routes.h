@@ -26,6 +26,12 @@ class Api {
   ~Api();
   // The engine must outlive the Api. Makes /readyz answer 200.
   void SetEngine(Engine* engine) { engine_.store(engine); }
+  // The webhooks behind /v1/webhooks and the triggers; they must outlive the Api. Until set,
+  // the webhook routes answer 503.
+  void SetWebhooks(Webhooks* webhooks) {
+    webhooks_.store(webhooks);
+    push_.SetWebhooks(webhooks);
+  }
   void Handle(const HttpRequest& request, HttpResponse& response);
   // Writes wait on fsync (and a retrain with ?wait=true on a build): the server runs them off
   // its I/O threads.
@@ -38,8 +44,10 @@ class Api {
 
  private:
   Engine* engine() const { return engine_.load(); }
+  Status UpsertItems(Engine& engine, std::vector<Item> items);
 
   std::atomic<Engine*> engine_{nullptr};
+  std::atomic<Webhooks*> webhooks_{nullptr};
   Metrics metrics_;
   std::vector<Route> routes_;
   std::atomic<uint64_t> recomm_counter_{0};
