@@ -24,6 +24,24 @@ recd_install_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The browser tests' tools: Debian's Chromium, Node.js with npm (Node >= 20 for playwright-core;
+# the machine's own Node is used when present), and the locked npm packages of tests/browser.
+recd_install_browser_tools() {
+  local missing=()
+  dpkg-query -W -f='${Status}' chromium 2>/dev/null | grep -q "install ok installed" || missing+=(chromium)
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "==> installing Debian packages: ${missing[*]}"
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  echo "==> installing the browser tests' npm packages"
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+}
+
 recd_build() {
   echo "==> building recd (Release)"
   cmake --preset release -DRECD_WERROR="${RECD_WERROR:-OFF}" >/dev/null

@@ -55,6 +55,18 @@ struct SearchHit {
   std::string reason;
 };
 
+// What the shopper inspector shows (GET /v1/inspect): each candidate source's proposals before
+// the business rules, with what removed each one if anything, beside the final list.
+struct InspectedCandidate {
+  std::string item_key;
+  double score = 0;
+  std::string removed_by;  // "" if it passed the filters
+};
+struct InspectedSource {
+  std::string name;  // "itemknn", a blended model's spec, "cohort", "trending"
+  std::vector<InspectedCandidate> candidates;
+};
+
 struct HistoryEvent {
   std::string item_key;
   EventType type = EventType::kView;
@@ -124,6 +136,10 @@ class Engine {
   // Completions of `prefix` (case-insensitive, its last word completed) from catalog titles and
   // the queries shoppers searched, the most frequent first. InvalidArgument for an empty prefix.
   Result<std::vector<std::string>> Suggest(const std::string& prefix, int n) const;
+
+  // The sources' candidates for `req` (at most 2n each, unfiltered, each marked with the rule
+  // that removes it) and the final list, for the shopper inspector.
+  Result<std::vector<InspectedSource>> Inspect(const RecommendRequest& req) const;
 
   // Users whose recent history (online.history_size events) has `item_key` in their cart
   // (added, not removed nor bought since) or, with in_cart false, viewed or clicked. Scans every

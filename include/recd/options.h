@@ -93,6 +93,10 @@ struct Options {
   int push_min_new_items = 1;      // a stream is sent a new list when this many items entered its top n
   int push_heartbeat_seconds = 15;  // a comment on a quiet stream, so proxies keep it open
 
+  // --- dashboard ---
+  // The HTML report (recd eval --html) the dashboard shows; a relative path is in data_dir.
+  std::string dashboard_report = "eval-report.html";
+
   // --- webhooks ---
   int webhook_max_attempts = 8;             // then the delivery goes to the dead-letter list
   double webhook_retry_base_seconds = 1.0;  // the n-th retry waits base x 2^(n-1), at most an hour

@@ -182,6 +182,8 @@ std::vector<ConfigKey> MakeKeys() {
              &Options::push_min_new_items, 1, 100000),
       Number("push.heartbeat_seconds", "a heartbeat comment on an otherwise quiet stream every so many seconds",
              &Options::push_heartbeat_seconds, 1, 3600),
+      Text("dashboard.report", "the evaluation report (recd eval --html) the dashboard shows; a relative path is within storage.data_dir",
+           &Options::dashboard_report),
       Number("webhooks.max_attempts", "attempts of a webhook delivery before it goes to the dead-letter list",
              &Options::webhook_max_attempts, 1, 1000),
       Number("webhooks.retry_base_seconds", "the n-th retry of a delivery waits this x 2^(n-1) seconds (at most an hour)",

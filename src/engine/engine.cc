@@ -561,6 +561,44 @@ class Engine::Impl {
 
   Lookalikes& lookalikes() const { return *lookalikes_; }
 
+  Result<std::vector<InspectedSource>> Inspect(const RecommendRequest& req) const {
+    const size_t n = 2 * ListLength(req.n);
+    const int64_t now = NowMs();
+    std::shared_ptr<const ModelSnapshot> model = model_.load();
+    ShopperView view;
+    std::shared_lock<RwLock> state(state_mu_);
+    RequestFilter filter(catalog_, now);
+    if (!ApplyCategory(req.category, &filter)) return Status::NotFound("category '" + req.category + "' is unknown");
+    const auto [user, session] = CollectShopper(req.user_key, req.session_key, &view);
+    filter.Exclude(view.excluded, "bought or disliked before (events.exclude_types)");
+    std::vector<ItemIdx> request_excluded = ItemIndices(req.exclude);
+    filter.Exclude(request_excluded, "excluded by the request");
+    std::vector<InspectedSource> out;
+    auto source = [&](std::string name, const std::vector<Scored>& list) {
+      InspectedSource s{std::move(name), {}};
+      for (const Scored& c : list) {
+        s.candidates.push_back({item_keys_.Key(c.idx), c.score, std::string(filter.Why(c.idx))});
+      }
+      out.push_back(std::move(s));
+    };
+    auto all = [](ItemIdx) { return true; };
+    std::vector<Scored> knn;
+    for (const KnnCandidate& c : model->knn.Score(view.affinity, n, all)) knn.push_back({c.item, c.score});
+    source("itemknn", knn);
+    if (view.history_size > 0) {
+      std::vector<HistoryEntry> entries = online_.History(user.value_or(kNoIdx), kNoIdx);
+      if (entries.empty() && session) entries = online_.History(kNoIdx, *session);
+      std::vector<UserEvent> history;
+      for (auto it = entries.rbegin(); it != entries.rend(); ++it) history.push_back({it->item, it->strength, it->timestamp_ms});
+      for (const ModelSnapshot::Blended& b : model->blend) source(b.model->Spec(), b.model->Recommend(history, n, all));
+    } else {
+      if (user) source("cohort", online_.CohortTop(*user, n, all));
+      RequestFilter none(catalog_, now);
+      source("trending", TopTrending(n, none, now));
+    }
+    return out;
+  }
+
   std::vector<std::string> UsersWith(const std::string& item_key, bool in_cart) const {
     std::shared_lock<RwLock> state(state_mu_);
     std::optional<ItemIdx> idx = item_keys_.Find(item_key);
@@ -1118,6 +1156,7 @@ Result<std::vector<Recommendation>> Engine::Trending(int n, const std::string& c
   return impl_->Trending(n, category);
 }
 Status Engine::Retrain(bool wait) { return impl_->Retrain(wait); }
+Result<std::vector<InspectedSource>> Engine::Inspect(const RecommendRequest& req) const { return impl_->Inspect(req); }
 std::vector<std::string> Engine::UsersWith(const std::string& item_key, bool in_cart) const {
   return impl_->UsersWith(item_key, in_cart);
 }

@@ -17,13 +17,13 @@ std::string_view SourceName(Source source) {
   return "unknown";
 }
 
-bool RequestFilter::Keep(ItemIdx item) const {
-  if (!catalog_.Recommendable(item, now_ms_)) return false;
-  if (category_ && !catalog_.InCategory(item, *category_)) return false;
-  for (std::span<const ItemIdx> ex : excluded_) {
-    if (std::binary_search(ex.begin(), ex.end(), item)) return false;
+std::string_view RequestFilter::Why(ItemIdx item) const {
+  if (!catalog_.Recommendable(item, now_ms_)) return "not sellable (hidden, unavailable or expired)";
+  if (category_ && !catalog_.InCategory(item, *category_)) return "outside the requested category";
+  for (size_t k = 0; k < excluded_.size(); ++k) {
+    if (std::binary_search(excluded_[k].begin(), excluded_[k].end(), item)) return why_[k];
   }
-  return true;
+  return "";
 }
 
 namespace {

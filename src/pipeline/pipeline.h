@@ -37,16 +37,22 @@ class RequestFilter {
   RequestFilter(const Catalog& catalog, int64_t now_ms) : catalog_(catalog), now_ms_(now_ms) {}
 
   void RestrictToCategory(CategoryIdx category) { category_ = category; }
-  // Both spans must be sorted and outlive the filter.
-  void Exclude(std::span<const ItemIdx> sorted_items) { excluded_.push_back(sorted_items); }
+  // Both spans must be sorted and outlive the filter. `why` says why, for Why().
+  void Exclude(std::span<const ItemIdx> sorted_items, std::string_view why = "excluded") {
+    excluded_.push_back(sorted_items);
+    why_.push_back(why);
+  }
 
-  bool Keep(ItemIdx item) const;
+  bool Keep(ItemIdx item) const { return Why(item).empty(); }
+  // Why `item` is filtered out ("" if it is kept): for the shopper inspector.
+  std::string_view Why(ItemIdx item) const;
 
  private:
   const Catalog& catalog_;
   int64_t now_ms_;
   std::optional<CategoryIdx> category_;
   std::vector<std::span<const ItemIdx>> excluded_;
+  std::vector<std::string_view> why_;  // parallel to excluded_
 };
 
 // The best `n` items by `score(item)` among items [0, num_items) that pass `keep`.

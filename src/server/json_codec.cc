@@ -593,6 +593,41 @@ std::string HistoryBody(const std::vector<HistoryEvent>& events) {
   return Done(buf);
 }
 
+std::string InspectionBody(const std::vector<HistoryEvent>& history, const std::vector<InspectedSource>& sources,
+                           const std::vector<Recommendation>& list) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  Key(w, "history");
+  Raw(w, HistoryBody(history));
+  Key(w, "sources");
+  w.StartArray();
+  for (const InspectedSource& s : sources) {
+    w.StartObject();
+    Key(w, "name");
+    Str(w, s.name);
+    Key(w, "candidates");
+    w.StartArray();
+    for (const InspectedCandidate& c : s.candidates) {
+      w.StartObject();
+      Key(w, "item");
+      Str(w, c.item_key);
+      Key(w, "score");
+      w.Double(c.score);
+      Key(w, "removed_by");
+      Str(w, c.removed_by);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  Key(w, "list");
+  Raw(w, RecommendationsBody(list, ""));
+  w.EndObject();
+  return Done(buf);
+}
+
 std::string UserBody(const User& user) {
   rapidjson::StringBuffer buf;
   Writer w(buf);

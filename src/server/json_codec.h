@@ -51,6 +51,9 @@ std::string SuggestBody(const std::vector<std::string>& suggestions);
 // {"events":[{"item":..,"type":..,"timestamp":..}]}, newest first.
 std::string HistoryBody(const std::vector<HistoryEvent>& events);
 std::string UserBody(const User& user);
+// {"history":[...],"sources":[{"name","candidates":[{"item","score","removed_by"}]}],"list":{...}}
+std::string InspectionBody(const std::vector<HistoryEvent>& history, const std::vector<InspectedSource>& sources,
+                           const std::vector<Recommendation>& list);
 // One webhook; the secret only when `with_secret` (the answer to its registration).
 std::string WebhookBody(const Webhook& hook, bool with_secret);
 // {"webhooks":[...]}

@@ -4,12 +4,15 @@
 
 #include <algorithm>
 #include <charconv>
+#include <fstream>
+#include <sstream>
 #include <functional>
 #include <map>
 #include <vector>
 
 #include "core/clock.h"
 #include "server/json_codec.h"
+#include "server/web_assets.h"
 
 namespace recd {
 
@@ -278,6 +281,47 @@ Api::Api() : push_([this] { return fmt::format("{:x}-{:x}", NowMs(), recomm_coun
       push_.Subscribe(*engine, req, std::move(s), last);
     };
   };
+  // The demo shop and the dashboard (web/, embedded), and the latest evaluation report.
+  auto asset = [](Context& c, std::string_view name) {
+    for (const WebAsset& a : WebAssets()) {
+      if (a.name != name) continue;
+      c.response.content_type = std::string(a.content_type);
+      return c.Reply(200, std::string(a.bytes));
+    }
+    c.Fail(Status::NotFound("no such file: " + std::string(name)));
+  };
+  add("GET", "/shop", false, [asset](Context& c) { asset(c, "shop.html"); });
+  add("GET", "/dashboard", false, [asset](Context& c) { asset(c, "dashboard.html"); });
+  add("GET", "/web/{file}", false, [asset](Context& c) { asset(c, c.params[0]); });
+  add("GET", "/dashboard/report", true, [](Context& c) {
+    const Options& o = c.engine->options();
+    const std::string path = o.dashboard_report.front() == '/' ? o.dashboard_report : o.data_dir + "/" + o.dashboard_report;
+    std::ifstream in(path, std::ios::binary);
+    c.response.content_type = "text/html; charset=utf-8";
+    if (!in) {
+      return c.Reply(404, "<p style=\"font-family:sans-serif\">No evaluation report yet. Write one with <code>recd eval "
+                          "--dataset ml-100k --model itemknn --html " + path + "</code> (or set dashboard.report).</p>");
+    }
+    std::stringstream body;
+    body << in.rdbuf();
+    c.Reply(200, body.str());
+  });
+  add("GET", "/v1/inspect", true, [](Context& c) {
+    RecommendRequest req;
+    req.user_key = c.Query("user");
+    req.session_key = c.Query("session");
+    if (req.user_key.empty() && req.session_key.empty()) return c.Fail(Status::InvalidArgument("user or session: required"));
+    Status st = c.N(&req.n);
+    if (!st.ok()) return c.Fail(st);
+    req.category = c.Query("category");
+    req.exclude = SplitComma(c.Query("exclude"));
+    Result<std::vector<InspectedSource>> sources = c.engine->Inspect(req);
+    if (!sources.ok()) return c.Fail(sources.status());
+    Result<std::vector<Recommendation>> list = c.engine->Recommend(req);
+    if (!list.ok()) return c.Fail(list.status());
+    Result<std::vector<HistoryEvent>> events = c.engine->History(req.user_key, req.session_key);
+    c.Reply(200, json::InspectionBody(events.ok() ? *events : std::vector<HistoryEvent>{}, *sources, *list));
+  });
   add("GET", "/v1/users/{user}/stream", true, [stream](Context& c) { stream(c, true); });
   add("GET", "/v1/sessions/{session}/stream", true, [stream](Context& c) { stream(c, false); });
   add("GET", "/v1/users/{user}/recommendations", true, [recommend](Context& c) { recommend(c, true); });
