@@ -22,7 +22,12 @@ fi
 URL="http://$LISTEN"
 cat <<MSG
 
-recd is starting on $URL with the demo shop. Try, in another terminal:
+recd is starting on $URL with the demo shop.
+
+  Demo shop:  $URL/shop        (click products: "Recommended for you" updates live)
+  Dashboard:  $URL/dashboard   (live rates, models, retrain, shopper inspector)
+
+Or try, in another terminal:
 
   curl -s $URL/v1/users/u-0001/recommendations?n=5
   curl -s -X POST $URL/v1/events -d '{"user":"u-0001","item":"sku-00047","type":"purchase"}'
@@ -32,6 +37,7 @@ recd is starting on $URL with the demo shop. Try, in another terminal:
   curl -s $URL/v1/trending?n=5
   curl -s $URL/v1/models
   curl -s $URL/metrics | head
+  curl -sN $URL/v1/users/u-0001/stream?n=5    # stays open: post an event and watch
 
 The whole API is in docs/api.md. Stop with Ctrl-C.
 

@@ -16,11 +16,20 @@
 //   swap            the same at rest and while snapshots are rebuilt and swapped back to back
 //   search          keyword search on the demo shop, anonymous and personalized
 //   http            GET /v1/users/{u}/recommendations vs a hello-world handler (2 KB body)
+//   push            SSE: a view sent -> the fresh list received on the shopper's stream (p50/p99),
+//                   and 5,000 idle streams held with the server's memory per stream
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <numeric>
@@ -42,7 +51,6 @@
 #include "server/http_client.h"
 #include "server/http_server.h"
 #include "server/routes.h"
-#include <filesystem>
 
 namespace recd {
 namespace {
@@ -325,6 +333,103 @@ void BenchHttpRecommend(Engine& engine, double seconds) {
   hello.Stop();
 }
 
+// Resident memory of this process, in bytes (/proc/self/status VmRSS).
+double RssBytes() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) * 1024;
+  }
+  return 0;
+}
+
+// Push over SSE on the demo shop: (1) from sending a `view` to receiving the fresh list on the
+// shopper's open stream, each time for a new shopper (whose first list is trending, so the view
+// changes it); (2) idle streams held at once, and the server's memory per stream.
+void BenchPush(Engine& engine, double seconds, int idle_streams) {
+  Api api;
+  api.SetEngine(&engine);
+  HttpServer server([&](const HttpRequest& q, HttpResponse& r) { api.Handle(q, r); }, Api::ServerOptions(engine.options()));
+  if (!server.Listen("127.0.0.1:0").ok()) return;
+  server.Start(2);
+  HttpClient client("127.0.0.1", server.port());
+  std::mt19937_64 rng(11);
+  std::vector<double> lat;
+  int missed = 0;
+  const int64_t start = MonotonicMicros();
+  for (int i = 0; MonotonicMicros() - start < seconds * 1e6; ++i) {
+    const std::string user = fmt::format("push-{}-{}", start, i);
+    auto sse = SseClient::Open("127.0.0.1", server.port(), "/v1/users/" + user + "/stream?n=10");
+    if (!sse.ok() || !(*sse)->Next(std::chrono::seconds(5)).ok()) {
+      ++missed;
+      continue;
+    }
+    const std::string body = fmt::format(R"({{"user":"{}","item":"sku-{:05d}","type":"view"}})", user, rng() % 3000);
+    const int64_t t0 = MonotonicMicros();
+    auto ack = client.Post("/v1/events", body);
+    auto pushed = (*sse)->Next(std::chrono::seconds(5));
+    if (!ack.ok() || !pushed.ok()) {
+      ++missed;
+      continue;
+    }
+    lat.push_back(MonotonicMicros() - t0);
+  }
+  Row r = Summarize("push/sse view -> fresh list received, demo shop", lat, static_cast<double>(lat.size()),
+                    (MonotonicMicros() - start) / 1e6, "lists/s");
+  r.note = fmt::format("one stream per new shopper, durable write included; {} without a push", missed);
+  Print(r);
+  rows.push_back(r);
+
+  // Idle streams: raw client sockets that read the headers and first message, then wait.
+  rlimit limit{};
+  getrlimit(RLIMIT_NOFILE, &limit);
+  limit.rlim_cur = limit.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &limit);
+  idle_streams = std::min<int>(idle_streams, static_cast<int>(limit.rlim_cur / 2) - 100);
+  const double rss_before = RssBytes();
+  std::vector<int> fds;
+  const int64_t open_start = MonotonicMicros();
+  for (int i = 0; i < idle_streams; ++i) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(server.port());
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+      if (fd >= 0) close(fd);
+      break;
+    }
+    const std::string req = fmt::format("GET /v1/sessions/idle-{}/stream HTTP/1.1\r\nHost: x\r\n\r\n", i);
+    if (write(fd, req.data(), req.size()) != static_cast<ssize_t>(req.size())) {
+      close(fd);
+      break;
+    }
+    fds.push_back(fd);
+  }
+  // Every stream answered: its headers and first (trending) list arrive.
+  int answered = 0;
+  for (int fd : fds) {
+    char buf[4096];
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 5000) == 1 && read(fd, buf, sizeof(buf)) > 0) ++answered;
+  }
+  const double open_seconds = (MonotonicMicros() - open_start) / 1e6;
+  for (int i = 0; i < 50 && api.push().open_streams() < static_cast<size_t>(answered); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const double rss_after = RssBytes();
+  Row idle;
+  idle.name = fmt::format("push/sse idle streams held");
+  idle.unit = "streams";
+  idle.per_second = static_cast<double>(api.push().open_streams());
+  idle.note = fmt::format("{} opened and answered in {:.1f} s; server memory {:.1f} KB per stream (RSS delta / streams)",
+                          answered, open_seconds, (rss_after - rss_before) / std::max(1, answered) / 1024);
+  Print(idle);
+  rows.push_back(idle);
+  for (int fd : fds) close(fd);
+  server.Stop();
+}
+
 // Training time of each model family on ML-100k's holdout training part (75,000 ratings,
 // 1,682 items), from ../shared/data when it is there.
 void BenchTraining(const std::string& shared_data) {
@@ -408,7 +513,7 @@ int main(int argc, char** argv) {
   using namespace recd;
   double seconds = 3;
   std::string out = "bench/results/recd_bench.json";
-  std::string only;  // run one phase: train, sessions, ingest, http-ingest, recommend, explore, swap, search, http
+  std::string only;  // run one phase: train, sessions, ingest, http-ingest, recommend, explore, swap, search, http, push
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--seconds") seconds = std::stod(argv[i + 1]);
@@ -477,6 +582,7 @@ int main(int argc, char** argv) {
     }
   }
   if (run("http")) BenchHttpRecommend(*engine, 2 * seconds);
+  if (run("push")) BenchPush(*engine, seconds, 5000);
 
   std::ofstream json(out);
   utsname u{};
