@@ -17,6 +17,9 @@ if [ ! -e "$DATA_DIR/CURRENT" ]; then
   "$RECD" import --data-dir "$DATA_DIR" --format catalog data/demo-input/catalog.jsonl
   "$RECD" import --data-dir "$DATA_DIR" --format users data/demo-input/users.jsonl
   "$RECD" import --data-dir "$DATA_DIR" --format events data/demo-input/events.jsonl
+  # An evaluation report for the dashboard (a synthetic session log recd makes itself, ~1 s).
+  "$RECD" eval --quiet --dataset synthetic-sessions --protocol session --test-days 1 --k 10,20 \
+    --model popularity --model 'vsknn(k=100)' --model sr --html "$DATA_DIR/eval-report.html" >/dev/null
 fi
 
 URL="http://$LISTEN"

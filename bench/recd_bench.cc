@@ -17,7 +17,7 @@
 //   search          keyword search on the demo shop, anonymous and personalized
 //   http            GET /v1/users/{u}/recommendations vs a hello-world handler (2 KB body)
 //   push            SSE: a view sent -> the fresh list received on the shopper's stream (p50/p99),
-//                   and 5,000 idle streams held with the server's memory per stream
+//                   and 9,000 idle streams held with the server's memory per stream
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -582,7 +582,7 @@ int main(int argc, char** argv) {
     }
   }
   if (run("http")) BenchHttpRecommend(*engine, 2 * seconds);
-  if (run("push")) BenchPush(*engine, seconds, 5000);
+  if (run("push")) BenchPush(*engine, seconds, 9000);
 
   std::ofstream json(out);
   utsname u{};

@@ -22,20 +22,33 @@ using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void Str(Writer& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
 
+void Field(Writer& w, std::string_view key, std::string_view value) {
+  Str(w, key);
+  Str(w, value);
+}
+
+void Field(Writer& w, std::string_view key, const std::vector<std::string>& values) {
+  Str(w, key);
+  w.StartArray();
+  for (const std::string& v : values) Str(w, v);
+  w.EndArray();
+}
+
+void Field(Writer& w, std::string_view key, int64_t value) {
+  Str(w, key);
+  w.Int64(value);
+}
+
 std::string Encode(const Webhook& h) {
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
-  w.Key("id"), Str(w, h.id);
-  w.Key("url"), Str(w, h.url);
-  w.Key("secret"), Str(w, h.secret);
-  w.Key("triggers"), w.StartArray();
-  for (const std::string& t : h.triggers) Str(w, t);
-  w.EndArray();
-  w.Key("users"), w.StartArray();
-  for (const std::string& u : h.users) Str(w, u);
-  w.EndArray();
-  w.Key("created_ms"), w.Int64(h.created_ms);
+  Field(w, "id", h.id);
+  Field(w, "url", h.url);
+  Field(w, "secret", h.secret);
+  Field(w, "triggers", h.triggers);
+  Field(w, "users", h.users);
+  Field(w, "created_ms", h.created_ms);
   w.EndObject();
   return buf.GetString();
 }
@@ -44,12 +57,12 @@ std::string Encode(const Delivery& d) {
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
-  w.Key("id"), Str(w, d.id);
-  w.Key("webhook"), Str(w, d.webhook_id);
-  w.Key("body"), Str(w, d.body);
-  w.Key("attempts"), w.Int(d.attempts);
-  w.Key("next_ms"), w.Int64(d.next_ms);
-  w.Key("last_error"), Str(w, d.last_error);
+  Field(w, "id", d.id);
+  Field(w, "webhook", d.webhook_id);
+  Field(w, "body", d.body);
+  Field(w, "attempts", d.attempts);
+  Field(w, "next_ms", d.next_ms);
+  Field(w, "last_error", d.last_error);
   w.EndObject();
   return buf.GetString();
 }
@@ -76,8 +89,9 @@ bool Decode(std::string_view json, Webhook* h) {
   h->url = s;
   if (e["secret"].get_string().get(s)) return false;
   h->secret = s;
-  h->triggers = Strings(e["triggers"].value_unsafe());
-  h->users = Strings(e["users"].value_unsafe());
+  simdjson::dom::element list;
+  if (!e["triggers"].get(list)) h->triggers = Strings(list);
+  if (!e["users"].get(list)) h->users = Strings(list);
   int64_t created = 0;
   if (e["created_ms"].get_int64().get(created)) return false;
   h->created_ms = created;
@@ -260,12 +274,13 @@ Status Webhooks::Fire(const std::string& trigger, const std::string& user, const
     rapidjson::StringBuffer buf;
     Writer w(buf);
     w.StartObject();
-    w.Key("id"), Str(w, d.id);
-    w.Key("webhook"), Str(w, id);
-    w.Key("trigger"), Str(w, trigger);
-    w.Key("user"), Str(w, user);
-    w.Key("created_ms"), w.Int64(now);
-    w.Key("data"), w.RawValue(data_json.data(), data_json.size(), rapidjson::kObjectType);
+    Field(w, "id", d.id);
+    Field(w, "webhook", id);
+    Field(w, "trigger", trigger);
+    Field(w, "user", user);
+    Field(w, "created_ms", now);
+    Str(w, "data");
+    w.RawValue(data_json.data(), data_json.size(), rapidjson::kObjectType);
     w.EndObject();
     d.body = buf.GetString();
     d.next_ms = now;
