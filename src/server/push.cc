@@ -80,7 +80,11 @@ void PushHub::Subscribe(Engine& engine, const RecommendRequest& req, std::shared
 
 void PushHub::Prune(const std::string& key, const std::shared_ptr<Shopper>& shopper) {
   auto& subs = shopper->subscribers;
-  subs.erase(std::remove_if(subs.begin(), subs.end(), [](const Subscriber& s) { return !s.stream->open(); }),
+  subs.erase(std::remove_if(subs.begin(), subs.end(),
+                            [](const Subscriber& s) {
+                              std::shared_ptr<EventStream> stream = s.stream.lock();
+                              return !stream || !stream->open();
+                            }),
              subs.end());
   if (!subs.empty()) return;
   std::lock_guard<std::mutex> lock(mu_);  // order: a shopper's mu, then mu_ (Subscribe never holds both)
@@ -113,11 +117,13 @@ void PushHub::Changed(Engine& engine, std::span<const std::pair<std::string, std
       if (shopper->removed) continue;
       Prune(key, shopper);
       for (Subscriber& s : shopper->subscribers) {
+        std::shared_ptr<EventStream> stream = s.stream.lock();
+        if (!stream) continue;
         Result<std::vector<Recommendation>> list = engine.Recommend(s.req);
         if (!list.ok()) continue;
         std::vector<std::string> keys = ItemKeys(*list);
         if (NewItems(s.sent, keys) < min_new_items) continue;
-        s.stream->Send(Message(*list));
+        stream->Send(Message(*list));
         s.sent = std::move(keys);
       }
     }
@@ -149,7 +155,10 @@ size_t PushHub::open_streams() const {
   size_t n = 0;
   for (const auto& shopper : all) {
     std::lock_guard<std::mutex> lock(shopper->mu);
-    for (const Subscriber& s : shopper->subscribers) n += s.stream->open();
+    for (const Subscriber& s : shopper->subscribers) {
+      std::shared_ptr<EventStream> stream = s.stream.lock();
+      n += stream && stream->open();
+    }
   }
   return n;
 }

@@ -53,7 +53,9 @@ class PushHub {
  private:
   struct Subscriber {
     RecommendRequest req;
-    std::shared_ptr<EventStream> stream;
+    // Weak: a stream lives as long as its connection's pending I/O does (the server owns it),
+    // so no stream outlives the server's io_context through the hub.
+    std::weak_ptr<EventStream> stream;
     std::vector<std::string> sent;  // item keys of the last list sent
   };
   struct Shopper {

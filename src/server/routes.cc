@@ -128,6 +128,25 @@ std::vector<std::string> SplitComma(const std::string& s) {
   return out;
 }
 
+// The list parameters of recommendations, streams and the inspector: the shopper (from the path
+// for /users/{user} and /sessions/{session}, else ?user= and ?session=), n, category, exclude.
+Status ListRequest(const Context& c, std::string_view path_kind, RecommendRequest* req) {
+  if (path_kind == "user") {
+    req->user_key = c.params[0];
+    req->session_key = c.Query("session");
+  } else if (path_kind == "session") {
+    req->session_key = c.params[0];
+  } else {
+    req->user_key = c.Query("user");
+    req->session_key = c.Query("session");
+    if (req->user_key.empty() && req->session_key.empty()) return Status::InvalidArgument("user or session: required");
+  }
+  RECD_RETURN_IF_ERROR(c.N(&req->n));
+  req->category = c.Query("category");
+  req->exclude = SplitComma(c.Query("exclude"));
+  return Status::OK();
+}
+
 }  // namespace
 
 Api::Api() : push_([this] { return fmt::format("{:x}-{:x}", NowMs(), recomm_counter_.fetch_add(1)); }) {
@@ -251,12 +270,8 @@ Api::Api() : push_([this] { return fmt::format("{:x}-{:x}", NowMs(), recomm_coun
   });
   auto recommend = [counter](Context& c, bool for_user) {
     RecommendRequest req;
-    (for_user ? req.user_key : req.session_key) = c.params[0];
-    if (for_user) req.session_key = c.Query("session");
-    Status st = c.N(&req.n);
+    Status st = ListRequest(c, for_user ? "user" : "session", &req);
     if (!st.ok()) return c.Fail(st);
-    req.category = c.Query("category");
-    req.exclude = SplitComma(c.Query("exclude"));
     Recommendations(c, c.engine->Recommend(req), true, counter);
   };
   auto history = [](Context& c, bool for_user) {
@@ -268,12 +283,8 @@ Api::Api() : push_([this] { return fmt::format("{:x}-{:x}", NowMs(), recomm_coun
   add("GET", "/v1/sessions/{session}/history", true, [history](Context& c) { history(c, false); });
   auto stream = [this](Context& c, bool for_user) {
     RecommendRequest req;
-    (for_user ? req.user_key : req.session_key) = c.params[0];
-    if (for_user) req.session_key = c.Query("session");
-    Status st = c.N(&req.n);
+    Status st = ListRequest(c, for_user ? "user" : "session", &req);
     if (!st.ok()) return c.Fail(st);
-    req.category = c.Query("category");
-    req.exclude = SplitComma(c.Query("exclude"));
     // EventSource sends Last-Event-ID on reconnects; ?last_event_id= serves clients that cannot.
     std::string last = c.request.last_event_id.empty() ? c.Query("last_event_id") : std::string(c.request.last_event_id);
     Engine* engine = c.engine;
@@ -308,13 +319,8 @@ Api::Api() : push_([this] { return fmt::format("{:x}-{:x}", NowMs(), recomm_coun
   });
   add("GET", "/v1/inspect", true, [](Context& c) {
     RecommendRequest req;
-    req.user_key = c.Query("user");
-    req.session_key = c.Query("session");
-    if (req.user_key.empty() && req.session_key.empty()) return c.Fail(Status::InvalidArgument("user or session: required"));
-    Status st = c.N(&req.n);
+    Status st = ListRequest(c, "query", &req);
     if (!st.ok()) return c.Fail(st);
-    req.category = c.Query("category");
-    req.exclude = SplitComma(c.Query("exclude"));
     Result<std::vector<InspectedSource>> sources = c.engine->Inspect(req);
     if (!sources.ok()) return c.Fail(sources.status());
     Result<std::vector<Recommendation>> list = c.engine->Recommend(req);
