@@ -1,5 +1,10 @@
 // Webhooks end to end: a real target server that fails on purpose, retries with backoff, a
 // restart of the sender between attempts, the dead-letter list, signatures, and the triggers.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -138,6 +143,34 @@ TEST(Webhooks, ATargetThatNeverAnswersWellEndsInTheDeadLetters) {
   bad.url = target.url();
   bad.triggers = {"sale"};
   EXPECT_NE((*hooks)->Register(bad).status().message().find("unknown trigger 'sale'"), std::string::npos);
+}
+
+TEST(Webhooks, ATargetThatNeverAnswersTimesOut) {
+  // A socket that listens but never accepts: connections complete in its backlog, and no
+  // answer ever comes.
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(listen(fd, 16), 0);
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  testing::TempDir dir;
+  WebhookOptions options = Fast();
+  options.timeout_ms = 200;
+  options.max_attempts = 1;
+  auto hooks = Webhooks::Open(dir.Sub("webhooks"), options);
+  ASSERT_TRUE(hooks.ok());
+  Webhook hook;
+  hook.url = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/silent";
+  hook.triggers = {"price_drop"};
+  ASSERT_TRUE((*hooks)->Register(hook).ok());
+  ASSERT_TRUE((*hooks)->Fire("price_drop", "u1", "{}").ok());
+  ASSERT_TRUE((*hooks)->WaitIdle(5000));
+  ASSERT_EQ((*hooks)->DeadLetters().size(), 1u);
+  EXPECT_NE((*hooks)->DeadLetters()[0].last_error.find("timeout"), std::string::npos) << (*hooks)->DeadLetters()[0].last_error;
+  close(fd);
 }
 
 TEST(Webhooks, TriggersFireFromTheApi) {

@@ -22,7 +22,12 @@ function chart(svg, values, unit) {
 }
 
 async function poll() {
-  const text = await (await fetch('/metrics')).text();
+  let text;
+  try {
+    text = await (await fetch('/metrics')).text();
+  } catch {
+    return;  // recd restarting: the next poll tries again
+  }
   samples.push({ t: performance.now() / 1000, events: metric(text, 'recd_events_ingested_total'),
                  requests: metric(text, 'recd_http_request_duration_seconds_count'),
                  seconds: metric(text, 'recd_http_request_duration_seconds_sum') });
@@ -47,7 +52,9 @@ function rows(table, list, cells) {
 }
 
 async function models() {
-  const m = await (await fetch('/v1/models')).json();
+  const r = await fetch('/v1/models').catch(() => null);
+  if (!r || !r.ok) return;
+  const m = await r.json();
   rows(document.getElementById('models'), m.models || [], x => [[x.name], [x.spec], [x.version], [new Date(x.built_at_ms).toLocaleTimeString()],
     [x.events_used], [x.train_ms ?? '']]);
 }

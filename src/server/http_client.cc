@@ -1,8 +1,6 @@
 #include "server/http_client.h"
 
 #include <poll.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -32,15 +30,15 @@ class HttpClient::Impl {
       if (!connected_) {
         tcp::resolver resolver(ioc_);
         auto endpoints = resolver.resolve(host_, std::to_string(port_), ec);
-        if (!ec) stream_.connect(endpoints, ec);
+        if (!ec) {
+          stream_.expires_after(timeout);
+          stream_.async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
+          Run();
+        }
         if (ec) return Status::IOError("cannot connect to " + host_ + ":" + std::to_string(port_) + ": " + ec.message());
         stream_.socket().set_option(tcp::no_delay(true));
         connected_ = true;
       }
-      // Blocking reads and writes give up after `timeout` (Beast's timers serve async calls only).
-      timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
-      ::setsockopt(stream_.socket().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-      ::setsockopt(stream_.socket().native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
       http::request<http::string_body> req(http::string_to_verb(method), target, 11);
       req.set(http::field::host, host_);
       req.keep_alive(true);
@@ -50,7 +48,10 @@ class HttpClient::Impl {
         req.body() = body;
         req.prepare_payload();
       }
-      http::write(stream_, req, ec);
+      // Asynchronous under the hood, so that Beast's timer bounds each step by `timeout`.
+      stream_.expires_after(timeout);
+      http::async_write(stream_, req, [&](beast::error_code e, std::size_t) { ec = e; });
+      Run();
       if (ec) {
         Close();
         if (reused && attempt == 0) continue;
@@ -58,7 +59,9 @@ class HttpClient::Impl {
       }
       http::response_parser<http::string_body> parser;
       parser.body_limit(uint64_t{1} << 30);
-      http::read(stream_, buffer_, parser, ec);
+      stream_.expires_after(timeout);
+      http::async_read(stream_, buffer_, parser, [&](beast::error_code e, std::size_t) { ec = e; });
+      Run();
       if (ec) {
         Close();
         // A GET is safe to repeat; anything else may already have taken effect.
@@ -73,6 +76,12 @@ class HttpClient::Impl {
   }
 
  private:
+  // Runs the operation just started to completion (or to its timeout).
+  void Run() {
+    ioc_.restart();
+    ioc_.run();
+  }
+
   void Close() {
     beast::error_code ec;
     stream_.socket().close(ec);

@@ -46,6 +46,9 @@ class Session : public EventStream, public std::enable_shared_from_this<Session>
     });
   }
   bool open() const override { return open_.load(); }
+  void End() override {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] { self->EndStream(); });
+  }
 
  private:
   void Read() {
@@ -136,6 +139,14 @@ class Session : public EventStream, public std::enable_shared_from_this<Session>
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
   }
 
+  // On the strand: the event stream is over (client gone, too slow, or closed by the server).
+  void EndStream() {
+    open_ = false;
+    heartbeat_.cancel();
+    beast::error_code ec;
+    stream_.socket().close(ec);
+  }
+
   // The connection becomes an event stream: headers without a length (the body ends when the
   // connection does), then messages as they come. A read that only ever ends tells when the
   // client has gone; a timer sends heartbeats.
@@ -143,25 +154,25 @@ class Session : public EventStream, public std::enable_shared_from_this<Session>
     stream_.expires_never();
     pending_ =
         "HTTP/1.1 200 OK\r\nServer: recd\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
-        "Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\n";
+        "Connection: close\r\nX-Accel-Buffering: no\r\n\r\n";  // the body ends with the connection
     has_pending_ = true;
     WriteNext();
     open_ = true;
     auto self = shared_from_this();
     res.on_stream(self);
-    stream_.socket().async_read_some(asio::buffer(discard_), [self](beast::error_code, std::size_t) {
-      self->open_ = false;  // anything from the client, or its close, ends the stream
-      self->heartbeat_.cancel();
-      beast::error_code ec;
-      self->stream_.socket().close(ec);
-    });
+    // Anything from the client, or its close, ends the stream.
+    stream_.socket().async_read_some(asio::buffer(discard_), [self](beast::error_code, std::size_t) { self->EndStream(); });
     Heartbeat();
   }
 
   void Heartbeat() {
-    heartbeat_.expires_after(std::chrono::seconds(std::max(1, options_.heartbeat_seconds)));
+    heartbeat_.expires_after(HeartbeatPeriod());
     heartbeat_.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (ec || !self->open_) return;
+      // A write still in flight since before the previous heartbeat: the client stopped reading.
+      if (self->writing_ && self->write_started_ < std::chrono::steady_clock::now() - 2 * self->HeartbeatPeriod()) {
+        return self->EndStream();
+      }
       if (!self->writing_ && !self->has_pending_) {
         self->pending_ = ": heartbeat\n\n";
         self->has_pending_ = true;
@@ -171,18 +182,18 @@ class Session : public EventStream, public std::enable_shared_from_this<Session>
     });
   }
 
+  std::chrono::seconds HeartbeatPeriod() const { return std::chrono::seconds(std::max(1, options_.heartbeat_seconds)); }
+
   // On the strand: writes the pending message unless a write is in flight.
   void WriteNext() {
-    if (writing_ || !has_pending_) return;
+    if (writing_ || !has_pending_ || !stream_.socket().is_open()) return;
     writing_ = true;
+    write_started_ = std::chrono::steady_clock::now();
     has_pending_ = false;
     current_ = std::move(pending_);
     asio::async_write(stream_.socket(), asio::buffer(current_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
       self->writing_ = false;
-      if (ec) {
-        self->open_ = false;
-        return;
-      }
+      if (ec) return self->EndStream();
       self->WriteNext();
     });
   }
@@ -196,6 +207,7 @@ class Session : public EventStream, public std::enable_shared_from_this<Session>
   // Event stream state, touched on the strand only (open_ from anywhere).
   std::string pending_, current_;
   bool has_pending_ = false, writing_ = false;
+  std::chrono::steady_clock::time_point write_started_;
   std::atomic<bool> open_{false};
   asio::steady_timer heartbeat_{stream_.get_executor()};
   char discard_[64];

@@ -30,12 +30,15 @@ struct HttpRequest {
 // A response kept open as a server-sent-event stream (text/event-stream). Send may be called
 // from any thread and never blocks: while a write is in flight only the newest message waits
 // (a slow client skips messages, it never holds the sender up). Heartbeat comments are sent
-// when the stream is otherwise quiet. Once the client goes away, open() turns false.
+// when the stream is otherwise quiet; a client that has not taken a message for two heartbeat
+// periods is disconnected. Once the client goes away, open() turns false.
 class EventStream {
  public:
   virtual ~EventStream() = default;
   // `message`: whole SSE fields, e.g. "id: 7\nevent: recommendations\ndata: {...}\n\n".
   virtual void Send(std::string message) = 0;
+  // Ends the stream (what is still queued may not be sent).
+  virtual void End() = 0;
   virtual bool open() const = 0;
 };
 

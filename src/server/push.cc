@@ -69,10 +69,16 @@ void PushHub::Subscribe(Engine& engine, const RecommendRequest& req, std::shared
     Result<std::vector<Recommendation>> list = engine.Recommend(req);
     if (!list.ok()) {
       stream->Send("event: error\ndata: " + json::ErrorBody(list.status()) + "\n\n");
+      stream->End();
       break;
     }
     if (ListId(*list) != last_event_id) stream->Send(Message(*list));
-    shopper->subscribers.push_back({req, std::move(stream), ItemKeys(*list)});
+    auto& subs = shopper->subscribers;
+    if (subs.size() >= kMaxStreamsPerShopper) {  // the oldest goes: a shopper has a few tabs, not hundreds
+      if (std::shared_ptr<EventStream> oldest = subs.front().stream.lock()) oldest->End();
+      subs.erase(subs.begin());
+    }
+    subs.push_back({req, std::move(stream), ItemKeys(*list)});
     break;
   }
   if (sweep) Sweep();
@@ -135,10 +141,12 @@ void PushHub::FireWebhooks(Engine& engine, const std::string& user) {
   if (!webhooks || !webhooks->Wants("new_recommendations", user)) return;
   RecommendRequest req;
   req.user_key = user;
+  // Computed under the lock, so two events of one user cannot fire their lists out of order.
+  std::lock_guard<std::mutex> lock(webhook_mu_);
   Result<std::vector<Recommendation>> list = engine.Recommend(req);
   if (!list.ok()) return;
   std::vector<std::string> keys = ItemKeys(*list);
-  std::lock_guard<std::mutex> lock(webhook_mu_);
+  if (webhook_sent_.size() >= kMaxWebhookUsers && !webhook_sent_.count(user)) webhook_sent_.clear();
   std::vector<std::string>& sent = webhook_sent_[user];
   if (NewItems(sent, keys) < std::max(1, engine.options().push_min_new_items)) return;
   if (webhooks->Fire("new_recommendations", user, json::RecommendationsBody(*list, recomm_id_())).ok()) {

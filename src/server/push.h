@@ -40,9 +40,12 @@ class PushHub {
   // Webhooks to fire new_recommendations on; null: none. Must outlive the hub's use.
   void SetWebhooks(Webhooks* webhooks) { webhooks_.store(webhooks); }
 
+  // A shopper's streams beyond this close their oldest.
+  static constexpr size_t kMaxStreamsPerShopper = 16;
+
   // Registers `stream` for the shopper of `req` and sends it the current list, unless
-  // `last_event_id` names that very list. A failed Recommend (unknown category, ...) is sent as
-  // an "error" event and the stream is not registered.
+  // `last_event_id` names that very list. A failed Recommend is sent as an "error" event and
+  // the stream is closed.
   void Subscribe(Engine& engine, const RecommendRequest& req, std::shared_ptr<EventStream> stream,
                  std::string_view last_event_id);
   // The shoppers, (user, session) pairs with either part empty, whose events were just stored.
@@ -77,6 +80,9 @@ class PushHub {
 
   const std::function<std::string()> recomm_id_;
   std::atomic<Webhooks*> webhooks_{nullptr};
+  // The lists last fired per user, in memory only: after a restart (or once kMaxWebhookUsers
+  // users are held, when it starts afresh) a user's next change fires again.
+  static constexpr size_t kMaxWebhookUsers = 100000;
   std::mutex webhook_mu_;  // held while a user's webhook list is recomputed and compared
   std::unordered_map<std::string, std::vector<std::string>> webhook_sent_;  // GUARDED_BY(webhook_mu_)
   mutable std::mutex mu_;

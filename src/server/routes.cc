@@ -1,6 +1,7 @@
 #include "server/routes.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <charconv>
@@ -419,6 +420,10 @@ Api::Api() : push_([this] { return fmt::format("{:x}-{:x}", NowMs(), recomm_coun
 // became sellable again.
 Status Api::UpsertItems(Engine& engine, std::vector<Item> items) {
   Webhooks* webhooks = webhooks_.load();
+  // One upsert at a time while webhooks listen, so that two concurrent price changes cannot
+  // both compare against the same old price.
+  std::unique_lock<std::mutex> serial(items_mu_, std::defer_lock);
+  if (webhooks) serial.lock();
   struct Change {
     std::string key, trigger, data;
   };
@@ -437,9 +442,13 @@ Status Api::UpsertItems(Engine& engine, std::vector<Item> items) {
     }
   }
   RECD_RETURN_IF_ERROR(engine.UpsertItems(std::move(items)));
+  // The items are stored: a delivery that cannot be stored is logged, and the others still go.
   for (const Change& change : changes) {
     for (const std::string& user : engine.UsersWith(change.key, change.trigger == "price_drop")) {
-      if (webhooks->Wants(change.trigger, user)) RECD_RETURN_IF_ERROR(webhooks->Fire(change.trigger, user, change.data));
+      if (!webhooks->Wants(change.trigger, user)) continue;
+      if (Status st = webhooks->Fire(change.trigger, user, change.data); !st.ok()) {
+        spdlog::error("webhook {} for {}: {}", change.trigger, user, st.ToString());
+      }
     }
   }
   return Status::OK();

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,7 @@ class Api {
 
   std::atomic<Engine*> engine_{nullptr};
   std::atomic<Webhooks*> webhooks_{nullptr};
+  std::mutex items_mu_;  // item upserts one at a time while webhooks listen (UpsertItems)
   Metrics metrics_;
   std::vector<Route> routes_;
   std::atomic<uint64_t> recomm_counter_{0};

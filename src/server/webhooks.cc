@@ -384,13 +384,17 @@ void Webhooks::Attempt(Delivery d) {
     d.next_ms = NowMs() + backoff;
     batch.Put(Cf::kMeta, "pending/" + d.id, Encode(d));
   }
-  if (!store_->Write(batch, /*sync=*/true).ok()) {  // keep it in memory as it was; retried later
-    pending_[d.id].next_ms = NowMs() + options_.retry_base_ms;
-    return;
-  }
+  const bool stored = store_->Write(batch, /*sync=*/true).ok();
+  // Memory follows the outcome even when the store write failed: a delivered one is not sent
+  // again by this process (on disk it stays pending, so a restart resends it under the same
+  // key, which receivers dedupe), and a failed one keeps its attempt count, so it still ends in
+  // the dead letters.
   pending_.erase(d.id);
   if (dead) dead_[d.id] = d;
-  if (!delivered && !dead) pending_[d.id] = d;
+  if (!delivered && !dead) {
+    if (!stored) d.next_ms = NowMs() + options_.retry_base_ms;
+    pending_[d.id] = d;
+  }
 }
 
 }  // namespace recd
