@@ -353,12 +353,10 @@ class Engine::Impl {
     std::shared_ptr<const ModelSnapshot> model = model_.load();
     thread_local ShopperView view;
     std::shared_lock<RwLock> state(state_mu_);
-    RequestFilter filter(catalog_, now);
-    if (!ApplyCategory(req.category, &filter)) return std::vector<Recommendation>{};
     const auto [user, session] = CollectShopper(req.user_key, req.session_key, &view);
-    filter.Exclude(view.excluded);
-    std::vector<ItemIdx> request_excluded = ItemIndices(req.exclude);
-    filter.Exclude(request_excluded);
+    RequestFilter filter(catalog_, now);
+    const std::vector<ItemIdx> request_excluded = ItemIndices(req.exclude);
+    if (!ShopperFilter(req, view, request_excluded, &filter)) return std::vector<Recommendation>{};
 
     // Score the strongest items of the shopper only: the request's work is bounded by
     // knn_history_items x knn_neighbors whatever the history length.
@@ -567,12 +565,12 @@ class Engine::Impl {
     std::shared_ptr<const ModelSnapshot> model = model_.load();
     ShopperView view;
     std::shared_lock<RwLock> state(state_mu_);
-    RequestFilter filter(catalog_, now);
-    if (!ApplyCategory(req.category, &filter)) return Status::NotFound("category '" + req.category + "' is unknown");
     const auto [user, session] = CollectShopper(req.user_key, req.session_key, &view);
-    filter.Exclude(view.excluded, "bought or disliked before (events.exclude_types)");
-    std::vector<ItemIdx> request_excluded = ItemIndices(req.exclude);
-    filter.Exclude(request_excluded, "excluded by the request");
+    RequestFilter filter(catalog_, now);
+    const std::vector<ItemIdx> request_excluded = ItemIndices(req.exclude);
+    if (!ShopperFilter(req, view, request_excluded, &filter)) {
+      return Status::NotFound("category '" + req.category + "' is unknown");
+    }
     std::vector<InspectedSource> out;
     auto source = [&](std::string name, const std::vector<Scored>& list) {
       InspectedSource s{std::move(name), {}};
@@ -981,6 +979,17 @@ class Engine::Impl {
     online_.Collect(ids.user.value_or(kNoIdx), kNoIdx, view);
     if (view->history_size == 0 && ids.session) online_.Collect(kNoIdx, *ids.session, view);
     return ids;
+  }
+
+  // The business rules of a shopper's request: recommendable items in its category, minus the
+  // shopper's exclusions (bought, disliked) and the request's; `request_excluded` must outlive
+  // the filter. False if the category is unknown. Needs state_mu_.
+  bool ShopperFilter(const RecommendRequest& req, const ShopperView& view, const std::vector<ItemIdx>& request_excluded,
+                     RequestFilter* filter) const {
+    if (!ApplyCategory(req.category, filter)) return false;
+    filter->Exclude(view.excluded, "bought or disliked before (events.exclude_types)");
+    filter->Exclude(request_excluded, "excluded by the request");
+    return true;
   }
 
   // A shopper with no history: the items popular in their cohorts when their attributes are
