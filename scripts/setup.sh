@@ -8,7 +8,7 @@ RECD_PACKAGES=(
   librocksdb-dev libboost-dev libboost-system-dev libsimdjson-dev rapidjson-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   libeigen3-dev libopenblas-dev liblapacke-dev libxapian-dev libssl-dev
-  libgtest-dev libgmock-dev libbenchmark-dev zstd curl
+  libgtest-dev libgmock-dev libbenchmark-dev zstd curl openssl
 )
 
 recd_install_packages() {

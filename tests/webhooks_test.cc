@@ -6,10 +6,15 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <thread>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <gtest/gtest.h>
 
 #include "server/http_client.h"
@@ -171,6 +176,109 @@ TEST(Webhooks, ATargetThatNeverAnswersTimesOut) {
   ASSERT_EQ((*hooks)->DeadLetters().size(), 1u);
   EXPECT_NE((*hooks)->DeadLetters()[0].last_error.find("timeout"), std::string::npos) << (*hooks)->DeadLetters()[0].last_error;
   close(fd);
+}
+
+// An https receiver with a self-signed certificate for 127.0.0.1 (made with the openssl
+// command), answering `connections` connections in a thread.
+class TlsTarget {
+ public:
+  TlsTarget(const std::string& dir, int connections) : cert_(dir + "/cert.pem") {
+    const std::string key = dir + "/key.pem";
+    const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+                            "-addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert_ + " >/dev/null 2>&1";
+    ok_ = std::system(cmd.c_str()) == 0;
+    if (!ok_) return;
+    ctx_.use_certificate_chain_file(cert_);
+    ctx_.use_private_key_file(key, boost::asio::ssl::context::pem);
+    acceptor_.open(boost::asio::ip::tcp::v4());
+    acceptor_.bind({boost::asio::ip::make_address("127.0.0.1"), 0});
+    acceptor_.listen();
+    thread_ = std::thread([this, connections] {
+      for (int i = 0; i < connections; ++i) {
+        boost::system::error_code ec;
+        boost::asio::ssl::stream<boost::asio::ip::tcp::socket> s(acceptor_.accept(), ctx_);
+        s.handshake(boost::asio::ssl::stream_base::server, ec);
+        if (ec) continue;  // the client refused our certificate
+        boost::beast::flat_buffer buffer;
+        boost::beast::http::request<boost::beast::http::string_body> req;
+        boost::beast::http::read(s, buffer, req, ec);
+        if (ec) continue;
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          bodies_.push_back(req.body());
+          signatures_.emplace_back(req["X-Recd-Signature"]);
+        }
+        boost::beast::http::response<boost::beast::http::string_body> res(boost::beast::http::status::ok, 11);
+        res.body() = "ok";
+        res.keep_alive(false);
+        res.prepare_payload();
+        boost::beast::http::write(s, res, ec);
+      }
+    });
+  }
+  ~TlsTarget() {
+    if (thread_.joinable()) thread_.join();
+  }
+  bool ok() const { return ok_; }
+  const std::string& cert() const { return cert_; }
+  std::string url() const { return "https://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + "/hooks"; }
+  std::vector<std::string> bodies() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return bodies_;
+  }
+  std::vector<std::string> signatures() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return signatures_;
+  }
+
+ private:
+  std::string cert_;
+  bool ok_ = false;
+  boost::asio::io_context ioc_;
+  boost::asio::ssl::context ctx_{boost::asio::ssl::context::tls_server};
+  boost::asio::ip::tcp::acceptor acceptor_{ioc_};
+  std::thread thread_;
+  std::mutex mu_;
+  std::vector<std::string> bodies_, signatures_;
+};
+
+TEST(Webhooks, HttpsReceiversAreVerifiedAndServed) {
+  testing::TempDir dir;
+  {
+    TlsTarget target(dir.path(), 1);
+    if (!target.ok()) GTEST_SKIP() << "the openssl command is needed to make a test certificate";
+    WebhookOptions options = Fast();
+    options.ca_file = target.cert();  // the receiver's self-signed certificate is trusted
+    auto hooks = Webhooks::Open(dir.Sub("trusted"), options);
+    ASSERT_TRUE(hooks.ok());
+    Webhook hook;
+    hook.url = target.url();
+    hook.triggers = {"price_drop"};
+    hook.secret = "k";
+    ASSERT_TRUE((*hooks)->Register(hook).ok());
+    ASSERT_TRUE((*hooks)->Fire("price_drop", "u1", R"({"item":"k1"})").ok());
+    ASSERT_TRUE((*hooks)->WaitIdle(10000));
+    EXPECT_TRUE((*hooks)->DeadLetters().empty());
+    ASSERT_EQ(target.bodies().size(), 1u);
+    EXPECT_EQ(target.signatures()[0], "sha256=" + HmacSha256Hex("k", target.bodies()[0]));
+  }
+  {
+    TlsTarget target(dir.path(), 1);
+    WebhookOptions options = Fast();
+    options.max_attempts = 1;  // the system's CAs do not know this certificate
+    auto hooks = Webhooks::Open(dir.Sub("untrusted"), options);
+    ASSERT_TRUE(hooks.ok());
+    Webhook hook;
+    hook.url = target.url();
+    hook.triggers = {"price_drop"};
+    ASSERT_TRUE((*hooks)->Register(hook).ok());
+    ASSERT_TRUE((*hooks)->Fire("price_drop", "u1", "{}").ok());
+    ASSERT_TRUE((*hooks)->WaitIdle(10000));
+    ASSERT_EQ((*hooks)->DeadLetters().size(), 1u);
+    EXPECT_NE((*hooks)->DeadLetters()[0].last_error.find("certificate verify failed"), std::string::npos)
+        << (*hooks)->DeadLetters()[0].last_error;
+    EXPECT_TRUE(target.bodies().empty());
+  }
 }
 
 TEST(Webhooks, TriggersFireFromTheApi) {

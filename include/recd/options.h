@@ -101,6 +101,7 @@ struct Options {
   int webhook_max_attempts = 8;             // then the delivery goes to the dead-letter list
   double webhook_retry_base_seconds = 1.0;  // the n-th retry waits base x 2^(n-1), at most an hour
   double webhook_timeout_seconds = 10.0;    // per attempt
+  std::string webhook_ca_file;              // further CAs (PEM) trusted for https receivers
 
   // --- training ---
   int retrain_interval_seconds = 600;  // 0 disables the schedule

@@ -132,6 +132,7 @@ int Serve(const Options& options) {
   webhook_options.max_attempts = options.webhook_max_attempts;
   webhook_options.retry_base_ms = static_cast<int64_t>(options.webhook_retry_base_seconds * 1000);
   webhook_options.timeout_ms = static_cast<int64_t>(options.webhook_timeout_seconds * 1000);
+  webhook_options.ca_file = options.webhook_ca_file;
   Result<std::unique_ptr<Webhooks>> webhooks = Webhooks::Open(options.data_dir + "/webhooks", webhook_options);
   if (!webhooks.ok()) {
     server.Stop();

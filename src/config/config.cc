@@ -73,6 +73,15 @@ ConfigKey List(std::string name, std::string description, std::vector<std::strin
           }};
 }
 
+// A file path that may be empty (unset).
+ConfigKey OptionalPath(std::string name, std::string description, std::string Options::*field) {
+  return {std::move(name), std::move(description), [field](const Options& o) { return o.*field; },
+          [field](Options& o, std::string_view v) {
+            o.*field = std::string(v);
+            return Status::OK();
+          }};
+}
+
 ConfigKey Weight(EventType type) {
   const int t = static_cast<int>(type);
   std::string name = "events.weights." + std::string(EventTypeName(type));
@@ -190,6 +199,8 @@ std::vector<ConfigKey> MakeKeys() {
              &Options::webhook_retry_base_seconds, 0.001, 3600.0),
       Number("webhooks.timeout_seconds", "time allowed for one delivery attempt",
              &Options::webhook_timeout_seconds, 0.1, 600.0),
+      OptionalPath("webhooks.ca_file", "PEM file of further CAs trusted for https receivers (the system's are always)",
+                   &Options::webhook_ca_file),
       Number("training.retrain_interval_seconds", "scheduled retrain period; 0 disables it",
              &Options::retrain_interval_seconds, 0, 365 * 24 * 3600),
       Number("training.retrain_min_new_events",

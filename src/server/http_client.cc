@@ -4,8 +4,12 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <optional>
 
 namespace recd {
 
@@ -16,29 +20,29 @@ using tcp = asio::ip::tcp;
 
 class HttpClient::Impl {
  public:
-  Impl(std::string host, uint16_t port) : host_(std::move(host)), port_(port), stream_(ioc_) {}
+  Impl(std::string host, uint16_t port, HttpClientOptions options)
+      : host_(std::move(host)), port_(port), plain_(ioc_) {
+    if (!options.tls) return;
+    tls_context_.emplace(asio::ssl::context::tls_client);
+    tls_context_->set_default_verify_paths();
+    tls_context_->set_verify_mode(asio::ssl::verify_peer);
+    if (!options.ca_file.empty()) {
+      beast::error_code ec;
+      tls_context_->load_verify_file(options.ca_file, ec);
+      if (ec) setup_error_ = Status::InvalidArgument("ca_file '" + options.ca_file + "': " + ec.message());
+    }
+  }
 
   Result<HttpResult> Request(const std::string& method, const std::string& target, const std::string& body,
                              const std::string& content_type,
                              const std::vector<std::pair<std::string, std::string>>& headers,
                              std::chrono::milliseconds timeout) {
+    RECD_RETURN_IF_ERROR(setup_error_);
     // One retry on a fresh connection, only when a kept-alive connection turned out closed
     // before the request was sent: a request that may have reached the server is never resent.
     for (int attempt = 0; attempt < 2; ++attempt) {
-      beast::error_code ec;
       const bool reused = connected_;
-      if (!connected_) {
-        tcp::resolver resolver(ioc_);
-        auto endpoints = resolver.resolve(host_, std::to_string(port_), ec);
-        if (!ec) {
-          stream_.expires_after(timeout);
-          stream_.async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
-          Run();
-        }
-        if (ec) return Status::IOError("cannot connect to " + host_ + ":" + std::to_string(port_) + ": " + ec.message());
-        stream_.socket().set_option(tcp::no_delay(true));
-        connected_ = true;
-      }
+      if (!connected_) RECD_RETURN_IF_ERROR(Connect(timeout));
       http::request<http::string_body> req(http::string_to_verb(method), target, 11);
       req.set(http::field::host, host_);
       req.keep_alive(true);
@@ -48,24 +52,15 @@ class HttpClient::Impl {
         req.body() = body;
         req.prepare_payload();
       }
-      // Asynchronous under the hood, so that Beast's timer bounds each step by `timeout`.
-      stream_.expires_after(timeout);
-      http::async_write(stream_, req, [&](beast::error_code e, std::size_t) { ec = e; });
-      Run();
-      if (ec) {
-        Close();
-        if (reused && attempt == 0) continue;
-        return Status::IOError(method + " " + target + ": " + ec.message());
-      }
       http::response_parser<http::string_body> parser;
       parser.body_limit(uint64_t{1} << 30);
-      stream_.expires_after(timeout);
-      http::async_read(stream_, buffer_, parser, [&](beast::error_code e, std::size_t) { ec = e; });
-      Run();
+      bool sent = false;
+      beast::error_code ec = tls_ ? Exchange(*tls_, req, parser, timeout, &sent) : Exchange(plain_, req, parser, timeout, &sent);
       if (ec) {
         Close();
-        // A GET is safe to repeat; anything else may already have taken effect.
-        if (reused && attempt == 0 && method == "GET") continue;
+        // Unsent: safe to retry. Sent: only a GET is safe to repeat; anything else may already
+        // have taken effect.
+        if (reused && attempt == 0 && (!sent || method == "GET")) continue;
         return Status::IOError(method + " " + target + ": " + ec.message());
       }
       auto res = parser.release();
@@ -76,15 +71,72 @@ class HttpClient::Impl {
   }
 
  private:
+  using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
   // Runs the operation just started to completion (or to its timeout).
   void Run() {
     ioc_.restart();
     ioc_.run();
   }
 
+  // Connects (and for TLS, verifies the server's certificate for host_ and handshakes), each
+  // step bounded by `timeout`.
+  Status Connect(std::chrono::milliseconds timeout) {
+    const std::string where = host_ + ":" + std::to_string(port_);
+    beast::error_code ec;
+    tcp::resolver resolver(ioc_);
+    auto endpoints = resolver.resolve(host_, std::to_string(port_), ec);
+    if (ec) return Status::IOError("cannot resolve " + where + ": " + ec.message());
+    if (tls_context_) tls_ = std::make_unique<TlsStream>(ioc_, *tls_context_);
+    beast::tcp_stream& tcp = tls_ ? beast::get_lowest_layer(*tls_) : plain_;
+    tcp.expires_after(timeout);
+    tcp.async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
+    Run();
+    if (ec) return Status::IOError("cannot connect to " + where + ": " + ec.message());
+    tcp.socket().set_option(tcp::no_delay(true));
+    if (tls_) {
+      if (!SSL_set_tlsext_host_name(tls_->native_handle(), host_.c_str())) {
+        return Status::IOError("TLS to " + where + ": cannot set the server name");
+      }
+      tls_->set_verify_callback(asio::ssl::host_name_verification(host_));
+      tcp.expires_after(timeout);
+      tls_->async_handshake(asio::ssl::stream_base::client, [&](beast::error_code e) { ec = e; });
+      Run();
+      if (ec) {
+        Close();
+        return Status::IOError("TLS handshake with " + where + ": " + ec.message());
+      }
+    }
+    connected_ = true;
+    return Status::OK();
+  }
+
+  // Writes `req` and reads the response, each bounded by `timeout` (asynchronous under the
+  // hood, so that Beast's timer applies). *sent tells whether the request went out whole.
+  template <typename Stream>
+  beast::error_code Exchange(Stream& stream, http::request<http::string_body>& req,
+                             http::response_parser<http::string_body>& parser, std::chrono::milliseconds timeout,
+                             bool* sent) {
+    beast::error_code ec;
+    beast::get_lowest_layer(stream).expires_after(timeout);
+    http::async_write(stream, req, [&](beast::error_code e, std::size_t) { ec = e; });
+    Run();
+    if (ec) return ec;
+    *sent = true;
+    beast::get_lowest_layer(stream).expires_after(timeout);
+    http::async_read(stream, buffer_, parser, [&](beast::error_code e, std::size_t) { ec = e; });
+    Run();
+    return ec;
+  }
+
   void Close() {
     beast::error_code ec;
-    stream_.socket().close(ec);
+    if (tls_) {
+      beast::get_lowest_layer(*tls_).socket().close(ec);
+      tls_.reset();  // a TLS stream is not reused after its connection
+    } else {
+      plain_.socket().close(ec);
+    }
     buffer_.clear();
     connected_ = false;
   }
@@ -92,12 +144,16 @@ class HttpClient::Impl {
   std::string host_;
   uint16_t port_;
   asio::io_context ioc_;
-  beast::tcp_stream stream_;
+  beast::tcp_stream plain_;
+  std::optional<asio::ssl::context> tls_context_;  // set for https
+  std::unique_ptr<TlsStream> tls_;                 // the current TLS connection
+  Status setup_error_;
   beast::flat_buffer buffer_;
   bool connected_ = false;
 };
 
-HttpClient::HttpClient(std::string host, uint16_t port) : impl_(std::make_unique<Impl>(std::move(host), port)) {}
+HttpClient::HttpClient(std::string host, uint16_t port, HttpClientOptions options)
+    : impl_(std::make_unique<Impl>(std::move(host), port, std::move(options))) {}
 HttpClient::~HttpClient() = default;
 Result<HttpResult> HttpClient::Request(const std::string& method, const std::string& target,
                                        const std::string& body, const std::string& content_type,

@@ -1,5 +1,6 @@
-// HttpClient: a minimal blocking HTTP/1.1 keep-alive client on Boost.Beast, for tests,
-// benchmarks and scripts that talk to a running recd.
+// HttpClient: a minimal blocking HTTP/1.1 keep-alive client on Boost.Beast, over plain TCP or
+// TLS (OpenSSL; the server's certificate is verified against the system's CAs, plus a CA file
+// if given, and its name). Used by tests, benchmarks and the webhook sender.
 //
 // Thread safety: one client per thread.
 #pragma once
@@ -20,9 +21,14 @@ struct HttpResult {
   std::string body;
 };
 
+struct HttpClientOptions {
+  bool tls = false;     // https
+  std::string ca_file;  // PEM file of further CAs to trust (tls), e.g. a private CA
+};
+
 class HttpClient {
  public:
-  HttpClient(std::string host, uint16_t port);
+  HttpClient(std::string host, uint16_t port, HttpClientOptions options = {});
   ~HttpClient();
 
   // Sends one request on the kept-alive connection (reconnecting if needed). IOError when the

@@ -120,13 +120,17 @@ bool Decode(std::string_view json, Delivery* d) {
 struct Url {
   std::string host, path;
   uint16_t port = 80;
+  bool tls = false;
 };
 
-// http://host[:port][/path]; https is not offered (no TLS client here yet).
+// http[s]://host[:port][/path].
 Status ParseUrl(const std::string& url, Url* out) {
-  const std::string scheme = "http://";
-  if (url.rfind(scheme, 0) != 0) return Status::InvalidArgument("url: expected http://host[:port]/path, got '" + url + "'");
-  std::string rest = url.substr(scheme.size());
+  out->tls = url.rfind("https://", 0) == 0;
+  if (!out->tls && url.rfind("http://", 0) != 0) {
+    return Status::InvalidArgument("url: expected https://host[:port]/path or http://..., got '" + url + "'");
+  }
+  out->port = out->tls ? 443 : 80;
+  std::string rest = url.substr(out->tls ? 8 : 7);
   const size_t slash = rest.find('/');
   std::string authority = rest.substr(0, slash);
   out->path = slash == std::string::npos ? "/" : rest.substr(slash);
@@ -354,7 +358,7 @@ void Webhooks::Attempt(Delivery d) {
     Url url;
     Status st = ParseUrl(hook.url, &url);
     if (st.ok()) {
-      HttpClient client(url.host, url.port);
+      HttpClient client(url.host, url.port, {url.tls, options_.ca_file});
       Result<HttpResult> r = client.Request(
           "POST", url.path, d.body, "application/json",
           {{"X-Recd-Signature", "sha256=" + HmacSha256Hex(hook.secret, d.body)},

@@ -7,6 +7,7 @@
 // to the dead-letter list. At least once: a delivery is removed only after a 2xx, so a crash
 // between the 2xx and the removal resends it under the same key; receivers dedupe by it.
 //
+// https receivers are verified against the system's CAs (and webhooks.ca_file) and their name.
 // State lives in its own RocksDB under <data_dir>/webhooks (hooks, pending and dead deliveries).
 //
 // Thread safety: all methods may be called from any thread.
@@ -30,7 +31,7 @@ class Store;
 
 struct Webhook {
   std::string id;
-  std::string url;     // http://host[:port]/path
+  std::string url;     // https://host[:port]/path (certificate verified) or http://
   std::string secret;  // HMAC key; made up when not given
   std::vector<std::string> triggers;  // new_recommendations, price_drop, back_in_stock
   std::vector<std::string> users;     // only these shoppers; empty: every shopper
@@ -51,6 +52,7 @@ struct WebhookOptions {
   int64_t retry_base_ms = 1000;   // the n-th retry waits base x 2^(n-1), at most retry_max_ms
   int64_t retry_max_ms = 3600 * 1000;
   int64_t timeout_ms = 10000;     // per attempt
+  std::string ca_file;            // further CAs (PEM) to trust for https receivers
 };
 
 class Webhooks {
