@@ -390,6 +390,7 @@ class Engine::Impl {
       }
     }
     if (picked.size() > n) picked.resize(n);
+    if (picked.size() < n && view.history_size > 0) ContentFill(n, model->knn, view, filter, &picked);
     if (view.history_size == 0) ColdStart(n, user, filter, now, &picked);
     Explore(n, filter, view, &picked);
     BackfillPopular(n, filter, &picked);
@@ -979,6 +980,31 @@ class Engine::Impl {
     online_.Collect(ids.user.value_or(kNoIdx), kNoIdx, view);
     if (view->history_size == 0 && ids.session) online_.Collect(kNoIdx, *ids.session, view);
     return ids;
+  }
+
+  // Items the neighbour table does not know yet (added since its build) still lead somewhere:
+  // when the list is short, the text index's look-alikes of the shopper's strongest such items
+  // fill it (source content, "with a description like X"). Only then does a request search the
+  // text index. Needs state_mu_.
+  void ContentFill(size_t n, const ItemKnnModel& knn, const ShopperView& view, const RequestFilter& filter,
+                   std::vector<Candidate>* picked) const {
+    constexpr size_t kLikeItems = 3;
+    std::vector<Affinity> unknown;  // positive, and without neighbours
+    for (const Affinity& a : view.affinity) {
+      if (a.weight > 0 && knn.Neighbors(a.item).empty()) unknown.push_back(a);
+    }
+    std::sort(unknown.begin(), unknown.end(), [](const Affinity& a, const Affinity& b) { return a.weight > b.weight; });
+    if (unknown.size() > kLikeItems) unknown.resize(kLikeItems);
+    auto taken = [&](ItemIdx i) {
+      return std::any_of(picked->begin(), picked->end(), [&](const Candidate& c) { return c.item == i; });
+    };
+    for (const Affinity& a : unknown) {
+      if (picked->size() >= n) break;
+      Result<std::vector<Scored>> alike =
+          text_->MoreLikeThis(a.item, n - picked->size(), [&](ItemIdx i) { return filter.Keep(i) && !taken(i); });
+      if (!alike.ok()) break;
+      for (const Scored& s : *alike) picked->push_back({s.idx, s.score, Source::kContent, a.item});
+    }
   }
 
   // The business rules of a shopper's request: recommendable items in its category, minus the

@@ -385,6 +385,20 @@ TEST_F(EngineTest, ANewItemIsRecommendedThroughContentBeforeTheNextRetrain) {
   EXPECT_EQ(list[0].source, "explore");
 }
 
+TEST_F(EngineTest, AViewOfAnItemTheModelDoesNotKnowLeadsToItsLookAlikes) {
+  Item shoe = MakeItem("n1", "sports/shoes");
+  shoe.title = "Trail running shoe";
+  ASSERT_TRUE(engine_->UpsertItems({shoe}).ok());  // after the last build: no neighbours
+  ASSERT_TRUE(engine_->Ingest({MakeEvent("first-timer", "n1", EventType::kView)})[0].ok());
+  auto list = For("first-timer", 2);
+  ASSERT_EQ(list.size(), 2u);
+  for (const Recommendation& r : list) {
+    EXPECT_TRUE(r.item_key == "s1" || r.item_key == "s2") << r.item_key;  // the other shoes
+    EXPECT_EQ(r.source, "content");
+    EXPECT_EQ(r.reason, "with a description like Trail running shoe");
+  }
+}
+
 TEST(EngineSessions, SessionModelsServeTheLiveSessionAndChangeWithTheNextView) {
   TempDir dir;
   Options options = TestOptions(dir.path());
