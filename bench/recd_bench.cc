@@ -16,6 +16,7 @@
 //   swap            the same at rest and while snapshots are rebuilt and swapped back to back
 //   search          keyword search on the demo shop, anonymous and personalized
 //   http            GET /v1/users/{u}/recommendations vs a hello-world handler (2 KB body)
+//   scale           recommend on a demo shop of 100,000 items, shoppers with and without history
 //   push            SSE: a view sent -> the fresh list received on the shopper's stream (p50/p99),
 //                   and 9,000 idle streams held with the server's memory per stream
 #include <arpa/inet.h>
@@ -513,7 +514,7 @@ int main(int argc, char** argv) {
   using namespace recd;
   double seconds = 3;
   std::string out = "bench/results/recd_bench.json";
-  std::string only;  // run one phase: train, sessions, ingest, http-ingest, recommend, explore, swap, search, http, push
+  std::string only;  // run one phase: train, sessions, ingest, http-ingest, recommend, explore, swap, search, http, push, scale
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--seconds") seconds = std::stod(argv[i + 1]);
@@ -583,6 +584,26 @@ int main(int argc, char** argv) {
   }
   if (run("http")) BenchHttpRecommend(*engine, 2 * seconds);
   if (run("push")) BenchPush(*engine, seconds, 9000);
+  if (run("scale")) {
+    // A catalog of 100,000 items: the lists of shoppers with and without history.
+    TempDir big_in, big_data;
+    cli::DemoShopOptions big;
+    big.items = 100000;
+    big.users = 5000;
+    big.sessions = 30000;
+    uint64_t big_events = 0;
+    auto big_engine = OpenEngine(big_data.path());
+    cli::ImportStats big_stats;
+    if (cli::WriteDemoShop(big, big_in.path(), &big_events).ok() &&
+        cli::Import(*big_engine, "catalog", big_in.Sub("catalog.jsonl"), &big_stats).ok() &&
+        cli::Import(*big_engine, "events", big_in.Sub("events.jsonl"), &big_stats).ok() && big_engine->Retrain(true).ok()) {
+      for (const Row& r : {BenchRecommend(*big_engine, seconds, 10, ", 100k items"),
+                           BenchRecommend(*big_engine, seconds, 10, ", 100k items, cold shoppers (trending)", "new-{}")}) {
+        Print(r);
+        rows.push_back(r);
+      }
+    }
+  }
 
   std::ofstream json(out);
   utsname u{};

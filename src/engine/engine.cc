@@ -1035,9 +1035,42 @@ class Engine::Impl {
 
   // Needs state_mu_.
   std::vector<Scored> TopTrending(size_t n, const RequestFilter& filter, int64_t now) const {
-    return TopItems(
-        online_.num_items(), n, [&](ItemIdx i) { return !online_.popularity(i).empty(); },
-        [&](ItemIdx i) { return online_.Trending(i, now); }, [&](ItemIdx i) { return filter.Keep(i); });
+    return TopOf(kTrendingShortlist, n, now, [&](ItemIdx i) { return online_.Trending(i, now); },
+                 [&](ItemIdx i) { return filter.Keep(i); });
+  }
+
+  // The best `n` items with events by `score` among those `keep` accepts. Popularity and
+  // trending lists would otherwise scan every item per request (1 ms on 100,000 items): the
+  // kShortlist best items of each, by a scan at most once a second, are scored live first, and
+  // every item is scanned only when fewer than n of them pass `keep` (a small category, say).
+  // An item whose first events came after the last scan waits for the next one. Needs state_mu_.
+  template <typename ScoreFn, typename Keep>
+  std::vector<Scored> TopOf(int which, size_t n, int64_t now, ScoreFn&& score, Keep&& keep) const {
+    auto has_events = [&](ItemIdx i) { return !online_.popularity(i).empty(); };
+    std::shared_ptr<const std::vector<ItemIdx>> shortlist;
+    {
+      std::lock_guard<std::mutex> lock(shortlist_mu_);
+      Shortlist& s = shortlists_[which];
+      if (!s.items || now - s.built_ms >= 1000 || now < s.built_ms) {
+        std::vector<ItemIdx> items;
+        for (const Scored& x : TopItems(online_.num_items(), kShortlist, has_events, score, [](ItemIdx) { return true; })) {
+          items.push_back(x.idx);
+        }
+        s.items = std::make_shared<const std::vector<ItemIdx>>(std::move(items));
+        s.built_ms = now;
+      }
+      shortlist = s.items;
+    }
+    TopK top(n);
+    size_t passed = 0;
+    for (ItemIdx i : *shortlist) {
+      if (i < online_.num_items() && keep(i)) {
+        top.Push(i, score(i));
+        ++passed;
+      }
+    }
+    if (passed >= n) return top.Take();
+    return TopItems(online_.num_items(), n, has_events, score, keep);
   }
 
   // Gives floor(n x exploration_share) places at the end of the list to new items: described
@@ -1094,10 +1127,8 @@ class Engine::Impl {
     RequestFilter not_taken = filter;  // `taken` outlives this copy, not the caller's filter
     not_taken.Exclude(taken);
     const int64_t now = NowMs();
-    std::vector<Scored> top = TopItems(
-        online_.num_items(), n - picked->size(),
-        [&](ItemIdx i) { return !online_.popularity(i).empty(); },
-        [&](ItemIdx i) { return online_.popularity(i).RankKey(); },
+    std::vector<Scored> top = TopOf(
+        kPopularShortlist, n - picked->size(), now, [&](ItemIdx i) { return online_.popularity(i).RankKey(); },
         [&](ItemIdx i) { return not_taken.Keep(i); });
     for (const Scored& s : top) {
       double value = online_.popularity(s.idx).ValueAt(now, options_.popularity_half_life_hours);
@@ -1127,6 +1158,16 @@ class Engine::Impl {
   std::unique_ptr<Store> store_;
   std::unique_ptr<TextIndex> text_;  // derived from the catalog; rebuilt from it when needed
   std::unique_ptr<Lookalikes> lookalikes_;  // new items filed under the items like them
+
+  // TopOf's shortlists: the best items by popularity and by trending, rescanned once a second.
+  static constexpr size_t kShortlist = 2000;
+  static constexpr int kPopularShortlist = 0, kTrendingShortlist = 1;
+  struct Shortlist {
+    std::shared_ptr<const std::vector<ItemIdx>> items;
+    int64_t built_ms = 0;
+  };
+  mutable std::mutex shortlist_mu_;
+  mutable Shortlist shortlists_[2];  // GUARDED_BY(shortlist_mu_)
 
   mutable RwLock state_mu_;  // guards the key maps, the catalog and the online state
   KeyMap user_keys_, session_keys_, item_keys_;
