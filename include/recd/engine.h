@@ -141,9 +141,9 @@ class Engine {
   // that removes it) and the final list, for the shopper inspector.
   Result<std::vector<InspectedSource>> Inspect(const RecommendRequest& req) const;
 
-  // Users whose recent history (online.history_size events) has `item_key` in their cart
-  // (added, not removed nor bought since) or, with in_cart false, viewed or clicked. Scans every
-  // user; for webhooks on price drops and restocks.
+  // Users with `item_key` in their cart (added, not removed nor bought since) or, with in_cart
+  // false, who viewed or clicked it among their recent events (online.history_size; a scan of
+  // every user). For webhooks on price drops and restocks.
   std::vector<std::string> UsersWith(const std::string& item_key, bool in_cart) const;
 
   // Items most similar to `item_key`. NotFound if the item is unknown.

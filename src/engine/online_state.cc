@@ -18,6 +18,7 @@ void OnlineState::Apply(const EventRecord& e) {
   c.trend_short.Add(strength, e.timestamp_ms, options_.trending_short_half_life_hours);
   c.trend_long.Add(strength, e.timestamp_ms, options_.trending_long_half_life_hours);
   if (HasCohorts(e.user_idx)) cohorts_.Add(user_cohorts_[e.user_idx], e.item_idx, strength);
+  if (e.user_idx != kNoIdx) UpdateCart(e);
 
   const bool exclude = std::find(options_.exclude_types.begin(), options_.exclude_types.end(),
                                  e.type) != options_.exclude_types.end();
@@ -106,20 +107,29 @@ std::vector<HistoryEntry> OnlineState::History(UserIdx user, SessionIdx session)
   return out;
 }
 
+void OnlineState::UpdateCart(const EventRecord& e) {
+  const bool add = e.type == EventType::kAddToCart;
+  if (!add && e.type != EventType::kRemoveFromCart && e.type != EventType::kPurchase) return;
+  std::vector<UserIdx>& users = in_cart_[e.item_idx];
+  auto it = std::find(users.begin(), users.end(), e.user_idx);
+  if (add && it == users.end()) users.push_back(e.user_idx);
+  if (!add && it != users.end()) users.erase(it);
+  if (users.empty()) in_cart_.erase(e.item_idx);
+}
+
 std::vector<UserIdx> OnlineState::UsersWith(ItemIdx item, bool in_cart) const {
+  if (in_cart) {
+    auto it = in_cart_.find(item);
+    return it == in_cart_.end() ? std::vector<UserIdx>{} : it->second;
+  }
   std::vector<UserIdx> out;
   for (UserIdx u = 0; u < users_.size(); ++u) {
     const Shopper& s = users_[u];
-    const size_t n = s.ring.size();
-    bool cart = false, seen = false;
-    for (size_t i = 0; i < n; ++i) {  // oldest first
-      const HistoryEntry& h = s.ring[(s.next + i) % n];
-      if (h.item != item) continue;
-      if (h.type == EventType::kView || h.type == EventType::kClick) seen = true;
-      if (h.type == EventType::kAddToCart) cart = true;
-      if (h.type == EventType::kRemoveFromCart || h.type == EventType::kPurchase) cart = false;
+    if (std::any_of(s.ring.begin(), s.ring.end(), [&](const HistoryEntry& h) {
+          return h.item == item && (h.type == EventType::kView || h.type == EventType::kClick);
+        })) {
+      out.push_back(u);
     }
-    if (in_cart ? cart : seen) out.push_back(u);
   }
   return out;
 }

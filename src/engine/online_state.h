@@ -52,8 +52,9 @@ class OnlineState {
   void Collect(UserIdx user, SessionIdx session, ShopperView* view) const;
   // Recent history, newest first.
   std::vector<HistoryEntry> History(UserIdx user, SessionIdx session) const;
-  // Users whose recent history shows `item` in their cart (added, not removed nor bought since)
-  // or, with in_cart false, viewed or clicked. A scan of every user's history.
+  // Users with `item` in their cart (added, not removed nor bought since; an index kept per
+  // event) or, with in_cart false, who viewed or clicked it in their recent history (a scan of
+  // every user's history).
   std::vector<UserIdx> UsersWith(ItemIdx item, bool in_cart) const;
 
   const DecayedCounter& popularity(ItemIdx item) const { return items_[item].popularity; }
@@ -81,6 +82,7 @@ class OnlineState {
     uint32_t events = 0;
   };
   void Record(std::vector<Shopper>& shoppers, uint32_t idx, const HistoryEntry& entry, bool exclude);
+  void UpdateCart(const EventRecord& e);
   void Link(UserIdx user, SessionIdx session);
   const Shopper* Find(UserIdx user, SessionIdx session) const;
 
@@ -91,6 +93,7 @@ class OnlineState {
   std::unordered_map<std::string, uint32_t> cohort_ids_;
   std::vector<std::vector<uint32_t>> user_cohorts_;  // by user
   CohortCounts cohorts_;
+  std::unordered_map<ItemIdx, std::vector<UserIdx>> in_cart_;  // items in carts -> their users
 };
 
 }  // namespace recd
