@@ -399,6 +399,21 @@ TEST_F(EngineTest, AViewOfAnItemTheModelDoesNotKnowLeadsToItsLookAlikes) {
   }
 }
 
+TEST_F(EngineTest, UsersWithAnItemInTheirCartOrViewed) {
+  ASSERT_TRUE(engine_->Ingest({MakeEvent("c1", "k3", EventType::kAddToCart), MakeEvent("c2", "k3", EventType::kAddToCart),
+                               MakeEvent("c3", "k3", EventType::kAddToCart), MakeEvent("c2", "k3", EventType::kRemoveFromCart),
+                               MakeEvent("c3", "k3", EventType::kPurchase), MakeEvent("c1", "k3", EventType::kAddToCart)})[0]
+                  .ok());
+  EXPECT_EQ(engine_->UsersWith("k3", /*in_cart=*/true), std::vector<std::string>{"c1"});
+  std::vector<std::string> viewers = engine_->UsersWith("s1", /*in_cart=*/false);
+  std::sort(viewers.begin(), viewers.end());
+  EXPECT_EQ(viewers, (std::vector<std::string>{"u6", "u7", "u8", "u9"}));
+  EXPECT_TRUE(engine_->UsersWith("no-such-item", true).empty());
+  engine_.reset();  // rebuilt from the log
+  engine_ = OpenOrDie(TestOptions(dir_.path()));
+  EXPECT_EQ(engine_->UsersWith("k3", true), std::vector<std::string>{"c1"});
+}
+
 TEST(EngineSessions, SessionModelsServeTheLiveSessionAndChangeWithTheNextView) {
   TempDir dir;
   Options options = TestOptions(dir.path());
