@@ -59,6 +59,16 @@ async function models() {
     [x.events_used], [x.train_ms ?? '']]);
 }
 
+async function webhooks() {
+  const [hooks, deliveries] = await Promise.all(['/v1/webhooks', '/v1/webhooks/deliveries'].map(u =>
+    fetch(u).then(r => (r.ok ? r.json() : null)).catch(() => null)));
+  if (hooks) rows(document.getElementById('webhooks'), hooks.webhooks, h => [[h.id], [h.url], [h.triggers.join(', ')], [h.users.length ? h.users.join(', ') : 'all']]);
+  if (deliveries) {
+    const list = [...deliveries.pending.map(d => ({ ...d, state: 'pending' })), ...deliveries.dead_letters.map(d => ({ ...d, state: 'dead letter' }))];
+    rows(document.getElementById('deliveries'), list, d => [[d.id], [d.state, d.state === 'dead letter' ? 'removed' : ''], [d.attempts], [d.last_error]]);
+  }
+}
+
 document.getElementById('retrain').addEventListener('click', async () => {
   const status = document.getElementById('retrain-status');
   status.textContent = 'training…';
@@ -88,5 +98,7 @@ document.getElementById('inspect-form').addEventListener('submit', async ev => {
 });
 
 models();
+webhooks();
 poll();
 setInterval(poll, 1000);
+setInterval(webhooks, 5000);

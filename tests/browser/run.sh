@@ -27,4 +27,5 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 [ -n "$URL" ] || { cat "$WORK/serve.log"; echo "recd did not start"; exit 1; }
+curl -sf -X POST "$URL/v1/webhooks" -d '{"url":"http://127.0.0.1:9/hook","triggers":["price_drop","back_in_stock"]}' >/dev/null
 node "$HERE/shop_and_dashboard.mjs" "$URL" "$OUT"

@@ -61,6 +61,8 @@ await step('the dashboard draws its charts', async () => {
   const points = await page.getAttribute('#events-chart polyline', 'points');
   assert.ok(points && points.split(' ').length >= 2, 'the events chart has a line');
   await page.waitForSelector('#models tbody tr');
+  await page.waitForSelector('#webhooks tbody tr');  // the run script registers one
+  assert.equal(await page.textContent('#webhooks tbody tr td:nth-child(3)'), 'price_drop, back_in_stock');
 });
 
 await step('the inspector shows a shopper\'s history, candidates and final list', async () => {
