@@ -14,7 +14,8 @@ function metric(text, name) {
 function chart(svg, values, unit) {
   const w = 400, h = 160, pad = 18;
   const max = Math.max(1e-9, ...values);
-  const points = values.map((v, i) => `${(i / Math.max(1, kept - 1)) * w},${h - pad - (v / max) * (h - 2 * pad)}`).join(' ');
+  // The window fills the width as samples arrive (up to `kept` of them, the last two minutes).
+  const points = values.map((v, i) => `${(i / Math.max(1, values.length - 1)) * w},${h - pad - (v / max) * (h - 2 * pad)}`).join(' ');
   const last = values.length ? values[values.length - 1] : 0;
   svg.innerHTML = `<polyline points="${points}"></polyline><text x="4" y="12">max ${max.toFixed(unit === 'ms' ? 3 : 0)} ${unit}</text>` +
                   `<text x="4" y="${h - 4}">now ${last.toFixed(unit === 'ms' ? 3 : 0)} ${unit}</text>`;
