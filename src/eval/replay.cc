@@ -17,6 +17,23 @@ namespace recd {
 
 namespace {
 
+std::string JsonString(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char esc[8];
+      std::snprintf(esc, sizeof(esc), "\\u%04x", c);
+      out += esc;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
 Event ToEvent(const Dataset& ds, const Interaction& r) {
   Event e;
   e.user_key = ds.sessions ? "" : ds.users.Key(r.user);
@@ -83,6 +100,22 @@ class ReplayEngine {
 
   Engine& engine() { return *engine_; }
 
+  // The shoppers' attributes ("name=value", ML-100k's demographics) as their user records,
+  // before any event, so that their events count for their cohorts.
+  Status StoreUsers(const Dataset& ds) {
+    for (uint32_t u = 0; u < ds.user_attributes.size() && u < ds.users.size(); ++u) {
+      if (ds.user_attributes[u].empty()) continue;
+      std::string json;
+      for (const std::string& a : ds.user_attributes[u]) {
+        const size_t eq = a.find('=');
+        json += (json.empty() ? "{" : ",") + JsonString(a.substr(0, eq)) + ":" +
+                JsonString(eq == std::string::npos ? "" : a.substr(eq + 1));
+      }
+      RECD_RETURN_IF_ERROR(engine_->UpsertUser({ds.users.Key(u), json + "}"}));
+    }
+    return Status::OK();
+  }
+
   void Describe(ModelResult* result) const {
     const ModelInfo info = engine_->CurrentModel();
     result->spec = "engine:" + info.spec;
@@ -136,6 +169,7 @@ CatalogStats TrainingStats(const Dataset& ds, const std::vector<Interaction>& tr
 Result<ModelResult> Replay(const Dataset& ds, const Split& split, const ReplayOptions& options) {
   ReplayEngine replay;
   RECD_RETURN_IF_ERROR(replay.Open(options, !options.eval.keep_seen));
+  RECD_RETURN_IF_ERROR(replay.StoreUsers(ds));
   std::vector<Event> train;
   for (const Interaction& r : split.train) train.push_back(ToEvent(ds, r));
   RECD_RETURN_IF_ERROR(replay.Load(std::move(train), options.eval.progress));
@@ -187,23 +221,6 @@ Result<ModelResult> Replay(const Dataset& ds, const Split& split, const ReplayOp
 }
 
 namespace {
-
-std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char esc[8];
-      std::snprintf(esc, sizeof(esc), "\\u%04x", c);
-      out += esc;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
 
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

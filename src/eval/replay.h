@@ -19,8 +19,8 @@ struct ReplayOptions {
   Options engine;  // data_dir is replaced by a temporary directory
 };
 
-// Loads the training interactions into a fresh engine (ratings as `rating` events, implicit
-// rows as `view`), trains it, then replays the test interactions. The ModelResult's spec is the
+// Loads the users' attributes and the training interactions into a fresh engine (ratings as
+// `rating` events, implicit rows as `view`), trains it, then replays the test interactions. The ModelResult's spec is the
 // engine's model spec; its latency is the engine's Recommend call.
 Result<ModelResult> Replay(const Dataset& dataset, const Split& split, const ReplayOptions& options);
 
