@@ -112,7 +112,10 @@ class Engine {
   std::vector<Status> Ingest(std::vector<Event> events);
 
   // Catalog. Upsert replaces an item's description whole. InvalidArgument on bad fields.
-  Status UpsertItems(std::vector<Item> items);
+  // `previous`, if given, receives each item's description as it was just before (nullopt for
+  // an item not described before), read under the lock of the write: concurrent upserts of an
+  // item see each other in order (webhooks compare prices with it).
+  Status UpsertItems(std::vector<Item> items, std::vector<std::optional<Item>>* previous = nullptr);
   // Hides an item (it stays in history but is never recommended). NotFound if unknown.
   Status HideItem(const std::string& item_key);
   Result<Item> GetItem(const std::string& item_key) const;

@@ -209,7 +209,7 @@ class Engine::Impl {
     return statuses;
   }
 
-  Status UpsertItems(std::vector<Item>& items) {
+  Status UpsertItems(std::vector<Item>& items, std::vector<std::optional<Item>>* previous) {
     for (size_t i = 0; i < items.size(); ++i) {
       Status st = ValidateItem(items[i]);
       if (!st.ok()) {
@@ -217,11 +217,11 @@ class Engine::Impl {
       }
     }
     std::lock_guard<std::mutex> commit(commit_mu_);
-    return UpsertItemsLocked(items);
+    return UpsertItemsLocked(items, previous);
   }
 
   // REQUIRES: commit_mu_ held; items validated.
-  Status UpsertItemsLocked(std::vector<Item>& items) {
+  Status UpsertItemsLocked(std::vector<Item>& items, std::vector<std::optional<Item>>* previous = nullptr) {
     RECD_RETURN_IF_ERROR(fatal_);
     WriteBatch batch = store_->NewBatch();
     std::vector<ItemIdx> idx(items.size());
@@ -244,7 +244,9 @@ class Engine::Impl {
     {
       std::unique_lock<RwLock> state(state_mu_);
       for (size_t i = 0; i < items.size(); ++i) {
-        if (!catalog_.Get(idx[i])) {
+        const Item* before = catalog_.Get(idx[i]);
+        if (previous) previous->push_back(before ? std::optional<Item>(*before) : std::nullopt);
+        if (!before) {
           suggester_.AddTitle(items[i].title);  // titles count once per item
           if (!items[i].hidden) described.push_back(idx[i]);
         }
@@ -1206,7 +1208,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(const Options& options) {
 }
 
 std::vector<Status> Engine::Ingest(std::vector<Event> events) { return impl_->Ingest(events); }
-Status Engine::UpsertItems(std::vector<Item> items) { return impl_->UpsertItems(items); }
+Status Engine::UpsertItems(std::vector<Item> items, std::vector<std::optional<Item>>* previous) {
+  return impl_->UpsertItems(items, previous);
+}
 Status Engine::HideItem(const std::string& key) { return impl_->HideItem(key); }
 Result<Item> Engine::GetItem(const std::string& key) const { return impl_->GetItem(key); }
 Status Engine::UpsertUser(User user) { return impl_->UpsertUser(user); }

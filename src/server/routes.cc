@@ -417,37 +417,33 @@ Api::Api() : push_([this] { return fmt::format("{:x}-{:x}", NowMs(), recomm_coun
 
 // Upserts `items`, then fires the webhooks their changes concern: price_drop to the users with
 // an item in their cart when its price fell, back_in_stock to those who viewed it when it
-// became sellable again.
+// became sellable again. The engine reports each item as it was just before its write.
 Status Api::UpsertItems(Engine& engine, std::vector<Item> items) {
   Webhooks* webhooks = webhooks_.load();
-  // One upsert at a time while webhooks listen, so that two concurrent price changes cannot
-  // both compare against the same old price.
-  std::unique_lock<std::mutex> serial(items_mu_, std::defer_lock);
-  if (webhooks) serial.lock();
-  struct Change {
-    std::string key, trigger, data;
-  };
-  std::vector<Change> changes;
-  for (const Item& item : items) {
-    if (!webhooks) break;
-    Result<Item> before = engine.GetItem(item.key);
-    if (!before.ok()) continue;
-    if (before->price && item.price && *item.price < *before->price) {
-      changes.push_back({item.key, "price_drop",
-                         fmt::format(R"({{"item":{},"old_price":{},"new_price":{}}})", json::Quote(item.key),
-                                     *before->price, *item.price)});
+  if (!webhooks) return engine.UpsertItems(std::move(items));
+  const std::vector<Item> after = items;
+  std::vector<std::optional<Item>> before;
+  RECD_RETURN_IF_ERROR(engine.UpsertItems(std::move(items), &before));
+  const int64_t now = NowMs();
+  for (size_t i = 0; i < after.size(); ++i) {
+    if (!before[i]) continue;  // new to the catalog: nothing dropped, nothing restocked
+    const Item& was = *before[i];
+    const Item& is = after[i];
+    std::vector<std::pair<std::string, std::string>> fired;  // trigger, data
+    if (was.price && is.price && *is.price < *was.price) {
+      fired.emplace_back("price_drop", fmt::format(R"({{"item":{},"old_price":{},"new_price":{}}})",
+                                                   json::Quote(is.key), *was.price, *is.price));
     }
-    if (!before->Recommendable(NowMs()) && item.Recommendable(NowMs()) && (!before->available || before->hidden)) {
-      changes.push_back({item.key, "back_in_stock", fmt::format(R"({{"item":{}}})", json::Quote(item.key))});
+    if ((!was.available || was.hidden) && !was.Recommendable(now) && is.Recommendable(now)) {
+      fired.emplace_back("back_in_stock", fmt::format(R"({{"item":{}}})", json::Quote(is.key)));
     }
-  }
-  RECD_RETURN_IF_ERROR(engine.UpsertItems(std::move(items)));
-  // The items are stored: a delivery that cannot be stored is logged, and the others still go.
-  for (const Change& change : changes) {
-    for (const std::string& user : engine.UsersWith(change.key, change.trigger == "price_drop")) {
-      if (!webhooks->Wants(change.trigger, user)) continue;
-      if (Status st = webhooks->Fire(change.trigger, user, change.data); !st.ok()) {
-        spdlog::error("webhook {} for {}: {}", change.trigger, user, st.ToString());
+    // The items are stored: a delivery that cannot be stored is logged, and the others still go.
+    for (const auto& [trigger, data] : fired) {
+      for (const std::string& user : engine.UsersWith(is.key, trigger == "price_drop")) {
+        if (!webhooks->Wants(trigger, user)) continue;
+        if (Status st = webhooks->Fire(trigger, user, data); !st.ok()) {
+          spdlog::error("webhook {} for {}: {}", trigger, user, st.ToString());
+        }
       }
     }
   }

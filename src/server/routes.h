@@ -49,7 +49,6 @@ class Api {
 
   std::atomic<Engine*> engine_{nullptr};
   std::atomic<Webhooks*> webhooks_{nullptr};
-  std::mutex items_mu_;  // item upserts one at a time while webhooks listen (UpsertItems)
   Metrics metrics_;
   std::vector<Route> routes_;
   std::atomic<uint64_t> recomm_counter_{0};
