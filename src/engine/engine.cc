@@ -52,6 +52,26 @@ constexpr size_t kMaxTextBytes = 1024;
 constexpr size_t kMaxContextPairs = 64;
 // Exploration looks at the newest this many catalog items only: a request's work stays bounded.
 constexpr size_t kNewItemWindow = 1000;
+// Content matches are sought for this many of the shopper's strongest items.
+constexpr size_t kLikeItems = 3;
+
+// The `k` items of `affinity` with positive weight that `keep` accepts, strongest first.
+template <typename Keep>
+std::vector<Affinity> StrongestItems(std::span<const Affinity> affinity, size_t k, Keep&& keep) {
+  std::vector<Affinity> out;
+  for (const Affinity& a : affinity) {
+    if (a.weight > 0 && keep(a.item)) out.push_back(a);
+  }
+  const size_t kept = std::min(k, out.size());
+  std::partial_sort(out.begin(), out.begin() + kept, out.end(),
+                    [](const Affinity& a, const Affinity& b) { return a.weight > b.weight; });
+  out.resize(kept);
+  return out;
+}
+
+bool Listed(const std::vector<Candidate>& list, ItemIdx item) {
+  return std::any_of(list.begin(), list.end(), [&](const Candidate& c) { return c.item == item; });
+}
 
 Status ValidateKey(std::string_view field, std::string_view key) {
   if (key.size() > kMaxKeyBytes) {
@@ -990,20 +1010,10 @@ class Engine::Impl {
   // text index. Needs state_mu_.
   void ContentFill(size_t n, const ItemKnnModel& knn, const ShopperView& view, const RequestFilter& filter,
                    std::vector<Candidate>* picked) const {
-    constexpr size_t kLikeItems = 3;
-    std::vector<Affinity> unknown;  // positive, and without neighbours
-    for (const Affinity& a : view.affinity) {
-      if (a.weight > 0 && knn.Neighbors(a.item).empty()) unknown.push_back(a);
-    }
-    std::sort(unknown.begin(), unknown.end(), [](const Affinity& a, const Affinity& b) { return a.weight > b.weight; });
-    if (unknown.size() > kLikeItems) unknown.resize(kLikeItems);
-    auto taken = [&](ItemIdx i) {
-      return std::any_of(picked->begin(), picked->end(), [&](const Candidate& c) { return c.item == i; });
-    };
-    for (const Affinity& a : unknown) {
+    for (const Affinity& a : StrongestItems(view.affinity, kLikeItems, [&](ItemIdx i) { return knn.Neighbors(i).empty(); })) {
       if (picked->size() >= n) break;
-      Result<std::vector<Scored>> alike =
-          text_->MoreLikeThis(a.item, n - picked->size(), [&](ItemIdx i) { return filter.Keep(i) && !taken(i); });
+      Result<std::vector<Scored>> alike = text_->MoreLikeThis(
+          a.item, n - picked->size(), [&](ItemIdx i) { return filter.Keep(i) && !Listed(*picked, i); });
       if (!alike.ok()) break;
       for (const Scored& s : *alike) picked->push_back({s.idx, s.score, Source::kContent, a.item});
     }
@@ -1083,37 +1093,26 @@ class Engine::Impl {
   void Explore(size_t n, const RequestFilter& filter, const ShopperView& view, std::vector<Candidate>* picked) const {
     const size_t slots = static_cast<size_t>(static_cast<double>(n) * options_.exploration_share);
     if (slots == 0) return;
-    constexpr size_t kLikeItems = 3;  // the shopper's items whose look-alikes are offered
     auto is_new = [&](ItemIdx item) {
       return item + kNewItemWindow >= catalog_.size() && catalog_.Get(item) &&
              online_.events(item) < static_cast<uint32_t>(options_.exploration_max_events) && filter.Keep(item) &&
-             std::none_of(picked->begin(), picked->end(), [&](const Candidate& c) { return c.item == item; });
+             !Listed(*picked, item);
     };
-    std::vector<Affinity> liked;
-    for (const Affinity& a : view.affinity) {
-      if (a.weight > 0) liked.push_back(a);
-    }
-    const size_t like_items = std::min(kLikeItems, liked.size());
-    std::partial_sort(liked.begin(), liked.begin() + like_items, liked.end(),
-                      [](const Affinity& a, const Affinity& b) { return a.weight > b.weight; });
     std::vector<Candidate> chosen;
-    for (size_t k = 0; k < like_items; ++k) {
-      for (const Scored& s : lookalikes_->Of(liked[k].item)) {
-        if (is_new(s.idx)) chosen.push_back({s.idx, s.score, Source::kContent, liked[k].item});
+    for (const Affinity& a : StrongestItems(view.affinity, kLikeItems, [](ItemIdx) { return true; })) {
+      for (const Scored& s : lookalikes_->Of(a.item)) {
+        if (is_new(s.idx)) chosen.push_back({s.idx, s.score, Source::kContent, a.item});
       }
     }
     std::stable_sort(chosen.begin(), chosen.end(),
                      [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
     std::vector<Candidate> explored;
-    auto taken = [&](ItemIdx i) {
-      return std::any_of(explored.begin(), explored.end(), [&](const Candidate& c) { return c.item == i; });
-    };
     for (const Candidate& c : chosen) {
-      if (explored.size() < slots && !taken(c.item)) explored.push_back(c);
+      if (explored.size() < slots && !Listed(explored, c.item)) explored.push_back(c);
     }
     const ItemIdx newest = static_cast<ItemIdx>(catalog_.size());
     for (ItemIdx i = newest; i-- > 0 && explored.size() < slots && i + kNewItemWindow >= newest;) {
-      if (is_new(i) && !taken(i)) explored.push_back({i, 0.0, Source::kExplore});
+      if (is_new(i) && !Listed(explored, i)) explored.push_back({i, 0.0, Source::kExplore});
     }
     if (picked->size() + explored.size() > n) picked->resize(n - explored.size());
     picked->insert(picked->end(), explored.begin(), explored.end());
