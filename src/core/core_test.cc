@@ -2,6 +2,7 @@
 
 #include "core/coding.h"
 #include "core/ids.h"
+#include "core/json_quote.h"
 #include "core/top_k.h"
 #include "recd/event.h"
 #include "recd/status.h"
@@ -60,6 +61,13 @@ TEST(TopK, KeepsTheBestWithDeterministicTies) {
   EXPECT_EQ(best[0].idx, 5u);
   EXPECT_EQ(best[1].idx, 1u);  // tie with 3: smaller index first
   EXPECT_EQ(best[2].idx, 3u);
+}
+
+TEST(JsonQuote, EscapesQuotesBackslashesAndControlCharacters) {
+  EXPECT_EQ(JsonQuote("plain"), "\"plain\"");
+  EXPECT_EQ(JsonQuote("say \"hi\" \\ bye"), "\"say \\\"hi\\\" \\\\ bye\"");
+  EXPECT_EQ(JsonQuote("a\nb\x01"), "\"a\\u000ab\\u0001\"");
+  EXPECT_EQ(JsonQuote("蓝牙"), "\"蓝牙\"");  // UTF-8 passes through
 }
 
 TEST(Coding, DecoderRejectsTruncatedInput) {

@@ -3,36 +3,20 @@
 #include <stdlib.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <numeric>
 
 #include "core/clock.h"
+#include "core/json_quote.h"
 #include "data/text_input.h"
 #include "recd/engine.h"
+#include "search/feedback.h"
 
 namespace recd {
 
 namespace {
-
-std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char esc[8];
-      std::snprintf(esc, sizeof(esc), "\\u%04x", c);
-      out += esc;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
 
 Event ToEvent(const Dataset& ds, const Interaction& r) {
   Event e;
@@ -108,8 +92,8 @@ class ReplayEngine {
       std::string json;
       for (const std::string& a : ds.user_attributes[u]) {
         const size_t eq = a.find('=');
-        json += (json.empty() ? "{" : ",") + JsonString(a.substr(0, eq)) + ":" +
-                JsonString(eq == std::string::npos ? "" : a.substr(eq + 1));
+        json += (json.empty() ? "{" : ",") + JsonQuote(a.substr(0, eq)) + ":" +
+                JsonQuote(eq == std::string::npos ? "" : a.substr(eq + 1));
       }
       RECD_RETURN_IF_ERROR(engine_->UpsertUser({ds.users.Key(u), json + "}"}));
     }
@@ -220,15 +204,6 @@ Result<ModelResult> Replay(const Dataset& ds, const Split& split, const ReplayOp
   return result;
 }
 
-namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-}  // namespace
-
 Result<TagSearchResult> ReplayTagSearch(const Dataset& ds, double test_fraction, const ReplayOptions& options) {
   if (ds.tags.empty()) return Status::InvalidArgument("--protocol search-tags: the dataset has no tags (use ml-latest-small)");
   if (ds.sessions) return Status::InvalidArgument("--protocol search-tags: needs users, not sessions");
@@ -255,7 +230,7 @@ Result<TagSearchResult> ReplayTagSearch(const Dataset& ds, double test_fraction,
     if (i < ds.item_titles.size()) item.title = ds.item_titles[i];
     if (i < ds.item_categories.size()) item.categories = ds.item_categories[i];
     std::string json = "{\"tags\":[";
-    for (size_t k = 0; k < indexed[i].size(); ++k) json += (k ? "," : "") + JsonString(indexed[i][k]);
+    for (size_t k = 0; k < indexed[i].size(); ++k) json += (k ? "," : "") + JsonQuote(indexed[i][k]);
     item.properties_json = json + "]}";
     items.push_back(std::move(item));
   }
@@ -279,7 +254,7 @@ Result<TagSearchResult> ReplayTagSearch(const Dataset& ds, double test_fraction,
   std::vector<Query> queries;
   std::map<std::pair<uint32_t, std::string>, size_t> index;
   for (size_t k = cut; k < tags.size(); ++k) {
-    auto [it, fresh] = index.emplace(std::make_pair(tags[k].user, Lower(tags[k].tag)), queries.size());
+    auto [it, fresh] = index.emplace(std::make_pair(tags[k].user, NormalizeQuery(tags[k].tag)), queries.size());
     if (fresh) queries.push_back({tags[k].user, tags[k].tag, tags[k].timestamp_ms, {}});
     queries[it->second].relevant.push_back(tags[k].item);
   }

@@ -443,13 +443,6 @@ std::string DeliveriesBody(const std::vector<Delivery>& pending, const std::vect
   return Done(buf);
 }
 
-std::string Quote(std::string_view s) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  Str(w, s);
-  return Done(buf);
-}
-
 std::string ErrorBody(const Status& status) {
   rapidjson::StringBuffer buf;
   Writer w(buf);

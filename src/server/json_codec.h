@@ -40,8 +40,6 @@ Status ParseWebhook(std::string_view body, Webhook* hook);
 bool ValidUtf8(std::string_view text);
 
 std::string ErrorBody(const Status& status);
-// `s` as a JSON string literal, quotes included.
-std::string Quote(std::string_view s);
 std::string RecommendationsBody(const std::vector<Recommendation>& list, std::string_view recomm_id);
 std::string ItemBody(const Item& item);
 // {"recomm_id","items":[{"item","score","reason"[,"explain":{"text","affinity","popularity"}]}]}

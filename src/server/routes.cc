@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/json_quote.h"
 #include "server/json_codec.h"
 #include "server/web_assets.h"
 
@@ -432,10 +433,10 @@ Status Api::UpsertItems(Engine& engine, std::vector<Item> items) {
     std::vector<std::pair<std::string, std::string>> fired;  // trigger, data
     if (was.price && is.price && *is.price < *was.price) {
       fired.emplace_back("price_drop", fmt::format(R"({{"item":{},"old_price":{},"new_price":{}}})",
-                                                   json::Quote(is.key), *was.price, *is.price));
+                                                   JsonQuote(is.key), *was.price, *is.price));
     }
     if ((!was.available || was.hidden) && !was.Recommendable(now) && is.Recommendable(now)) {
-      fired.emplace_back("back_in_stock", fmt::format(R"({{"item":{}}})", json::Quote(is.key)));
+      fired.emplace_back("back_in_stock", fmt::format(R"({{"item":{}}})", JsonQuote(is.key)));
     }
     // The items are stored: a delivery that cannot be stored is logged, and the others still go.
     for (const auto& [trigger, data] : fired) {
