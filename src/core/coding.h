@@ -9,6 +9,12 @@
 
 namespace recd {
 
+// 64-bit FNV-1a: a fast checksum / fingerprint, not for adversarial input.
+inline uint64_t Fnv1a64(std::string_view bytes, uint64_t h = 1469598103934665603ULL) {
+  for (unsigned char c : bytes) h = (h ^ c) * 1099511628211ULL;
+  return h;
+}
+
 template <typename T>
 inline void PutFixed(std::string* out, T v) {
   char buf[sizeof(T)];

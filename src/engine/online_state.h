@@ -66,7 +66,6 @@ class OnlineState {
   // The user's attribute values ("gender=f"), from PUT /v1/users: their later events count for
   // those cohorts, and CohortTop ranks for them (empty while none of their cohorts has events).
   void SetCohorts(UserIdx user, const std::vector<std::string>& values);
-  bool HasCohorts(UserIdx user) const { return user < user_cohorts_.size() && !user_cohorts_[user].empty(); }
   std::vector<Scored> CohortTop(UserIdx user, size_t n, const std::function<bool(ItemIdx)>& keep) const;
 
  private:
@@ -83,6 +82,7 @@ class OnlineState {
   };
   void Record(std::vector<Shopper>& shoppers, uint32_t idx, const HistoryEntry& entry, bool exclude);
   void UpdateCart(const EventRecord& e);
+  bool HasCohorts(UserIdx user) const { return user < user_cohorts_.size() && !user_cohorts_[user].empty(); }
   void Link(UserIdx user, SessionIdx session);
   const Shopper* Find(UserIdx user, SessionIdx session) const;
 

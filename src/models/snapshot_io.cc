@@ -9,12 +9,6 @@ constexpr std::string_view kMagic = "RECDMODL";
 constexpr uint32_t kVersion = 1;
 }  // namespace
 
-uint64_t Fnv1a64(std::string_view bytes) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : bytes) h = (h ^ c) * 1099511628211ULL;
-  return h;
-}
-
 SnapshotWriter::SnapshotWriter(std::string_view spec) {
   out_.append(kMagic);
   PutFixed<uint32_t>(&out_, kVersion);

@@ -62,6 +62,4 @@ class SnapshotReader {
   std::map<std::string, std::string_view, std::less<>> sections_;
 };
 
-uint64_t Fnv1a64(std::string_view bytes);
-
 }  // namespace recd

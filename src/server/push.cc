@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/coding.h"
 #include "server/json_codec.h"
 
 namespace recd {
@@ -27,16 +28,14 @@ int NewItems(const std::vector<std::string>& before, const std::vector<std::stri
   return fresh;
 }
 
-}  // namespace
-
+// The id of a list: a hash of its item keys in order (hex).
 std::string ListId(const std::vector<Recommendation>& list) {
-  uint64_t h = 1469598103934665603ull;  // FNV-1a over the keys, each followed by a 0 byte
-  for (const Recommendation& r : list) {
-    for (char c : r.item_key) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-    h = (h ^ 0) * 1099511628211ull;
-  }
+  uint64_t h = Fnv1a64("");
+  for (const Recommendation& r : list) h = Fnv1a64(std::string_view("\0", 1), Fnv1a64(r.item_key, h));
   return fmt::format("{:016x}", h);
 }
+
+}  // namespace
 
 PushHub::PushHub(std::function<std::string()> recomm_id) : recomm_id_(std::move(recomm_id)) {}
 

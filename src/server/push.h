@@ -90,7 +90,4 @@ class PushHub {
   uint64_t subscriptions_ = 0;                                           // GUARDED_BY(mu_)
 };
 
-// The id of a list: a hash of its item keys in order (hex).
-std::string ListId(const std::vector<Recommendation>& list);
-
 }  // namespace recd
