@@ -199,21 +199,13 @@ struct SessionIndex {
   std::vector<double> idf;                          // ln(training sessions / events of the item)
 };
 
-class VsknnRecommender : public Recommender {
+// What V-SKNN and STAN share: their parameters (with the spec they print) and a SessionIndex
+// over the training sessions, stored as the sessions themselves.
+template <typename P>
+class SessionIndexRecommender : public Recommender {
  public:
-  struct Params {
-    int k = 100, sample = 1000;
-    std::string weighting = "div", score = "div";
-    double idf = 0;
-    std::string Spec() const {
-      char buf[160];
-      std::snprintf(buf, sizeof(buf), "vsknn(k=%d,sample=%d,weighting=%s,score=%s,idf=%g)", k, sample,
-                    weighting.c_str(), score.c_str(), idf);
-      return buf;
-    }
-  };
-
-  VsknnRecommender(Params p, const std::vector<std::vector<UserEvent>>& sessions, size_t num_items)
+  using Params = P;
+  SessionIndexRecommender(Params p, const std::vector<std::vector<UserEvent>>& sessions, size_t num_items)
       : p_(std::move(p)), index_(sessions, num_items) {}
 
   std::string Spec() const override { return p_.Spec(); }
@@ -222,6 +214,27 @@ class VsknnRecommender : public Recommender {
     SaveSequences(&w, index_.training, index_.num_items);
     return w.Finish();
   }
+
+ protected:
+  Params p_;
+  SessionIndex index_;
+};
+
+struct VsknnParams {
+  int k = 100, sample = 1000;
+  std::string weighting = "div", score = "div";
+  double idf = 0;
+  std::string Spec() const {
+    char buf[160];
+    std::snprintf(buf, sizeof(buf), "vsknn(k=%d,sample=%d,weighting=%s,score=%s,idf=%g)", k, sample,
+                  weighting.c_str(), score.c_str(), idf);
+    return buf;
+  }
+};
+
+class VsknnRecommender : public SessionIndexRecommender<VsknnParams> {
+ public:
+  using SessionIndexRecommender::SessionIndexRecommender;
 
   std::vector<Scored> Recommend(std::span<const UserEvent> all_events, size_t n,
                                 const std::function<bool(ItemIdx)>& keep) const override {
@@ -268,10 +281,6 @@ class VsknnRecommender : public Recommender {
     }
     return Normalised(scores, n, keep);
   }
-
- private:
-  Params p_;
-  SessionIndex index_;
 };
 
 // VMIS-kNN (Kersbergen, Sprangers & Schelter, "Serenade - low-latency session-based
@@ -427,33 +436,25 @@ class VmisRecommender : public Recommender {
 // and VSTAN (Latifi, Mauro & Jannach, "Session-aware recommendation: a surprising quest for the
 // state of the art", Information Sciences 2021), which adds an idf bonus and a decay by how far
 // back in the prefix the newest item shared with the neighbour is.
-class StanRecommender : public Recommender {
- public:
-  struct Params {
-    bool vstan = false;
-    int k = 500, sample = 5000;
-    double spw = 1.02, snh_days = 5, inh = 2.05, ipw = 1.02, idf = 5;
-    std::string Spec() const {
-      char buf[200];
-      if (vstan) {
-        std::snprintf(buf, sizeof(buf), "vstan(k=%d,sample=%d,spw=%g,snh=%g,inh=%g,ipw=%g,idf=%g)", k, sample, spw,
-                      snh_days, inh, ipw, idf);
-      } else {
-        std::snprintf(buf, sizeof(buf), "stan(k=%d,sample=%d,spw=%g,snh=%g,inh=%g)", k, sample, spw, snh_days, inh);
-      }
-      return buf;
+struct StanParams {
+  bool vstan = false;
+  int k = 500, sample = 5000;
+  double spw = 1.02, snh_days = 5, inh = 2.05, ipw = 1.02, idf = 5;
+  std::string Spec() const {
+    char buf[200];
+    if (vstan) {
+      std::snprintf(buf, sizeof(buf), "vstan(k=%d,sample=%d,spw=%g,snh=%g,inh=%g,ipw=%g,idf=%g)", k, sample, spw,
+                    snh_days, inh, ipw, idf);
+    } else {
+      std::snprintf(buf, sizeof(buf), "stan(k=%d,sample=%d,spw=%g,snh=%g,inh=%g)", k, sample, spw, snh_days, inh);
     }
-  };
-
-  StanRecommender(Params p, const std::vector<std::vector<UserEvent>>& sessions, size_t num_items)
-      : p_(std::move(p)), index_(sessions, num_items) {}
-
-  std::string Spec() const override { return p_.Spec(); }
-  std::string Save() const override {
-    SnapshotWriter w(p_.Spec());
-    SaveSequences(&w, index_.training, index_.num_items);
-    return w.Finish();
+    return buf;
   }
+};
+
+class StanRecommender : public SessionIndexRecommender<StanParams> {
+ public:
+  using SessionIndexRecommender::SessionIndexRecommender;
 
   std::vector<Scored> Recommend(std::span<const UserEvent> all_events, size_t n,
                                 const std::function<bool(ItemIdx)>& keep) const override {
@@ -518,10 +519,6 @@ class StanRecommender : public Recommender {
     }
     return Normalised(scores, n, keep);
   }
-
- private:
-  Params p_;
-  SessionIndex index_;
 };
 
 }  // namespace
