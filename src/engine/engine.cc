@@ -403,10 +403,7 @@ class Engine::Impl {
     };
     for (const KnnCandidate& c : knn) picked.push_back({c.item, c.score, Source::kItemKnn, c.because, strongest_type(c.because)});
     if (!model->blend.empty() && view.history_size > 0) {
-      // The same history the view was collected from: the user's, else the session's.
-      std::vector<HistoryEntry> entries = online_.History(user.value_or(kNoIdx), kNoIdx);
-      if (entries.empty() && session) entries = online_.History(kNoIdx, *session);
-      picked = Blend(*model, entries, scored, n, filter, std::move(picked));
+      picked = Blend(*model, ShopperEvents(user, session), scored, n, filter, std::move(picked));
       for (Candidate& c : picked) {
         if (c.because != kNoIdx) c.because_type = strongest_type(c.because);
       }
@@ -607,10 +604,7 @@ class Engine::Impl {
     for (const KnnCandidate& c : model->knn.Score(view.affinity, n, all)) knn.push_back({c.item, c.score});
     source("itemknn", knn);
     if (view.history_size > 0) {
-      std::vector<HistoryEntry> entries = online_.History(user.value_or(kNoIdx), kNoIdx);
-      if (entries.empty() && session) entries = online_.History(kNoIdx, *session);
-      std::vector<UserEvent> history;
-      for (auto it = entries.rbegin(); it != entries.rend(); ++it) history.push_back({it->item, it->strength, it->timestamp_ms});
+      const std::vector<UserEvent> history = ShopperEvents(user, session);
       for (const ModelSnapshot::Blended& b : model->blend) source(b.model->Spec(), b.model->Recommend(history, n, all));
     } else {
       if (user) source("cohort", online_.CohortTop(*user, n, all));
@@ -926,11 +920,19 @@ class Engine::Impl {
   // Blends the item-kNN list with each blended model's list: every list is divided by its best
   // score, weighted (item-kNN: 1) and summed. An item keeps the cause item-kNN gave it, or
   // else the history item whose neighbour list holds it most strongly.
-  std::vector<Candidate> Blend(const ModelSnapshot& model, const std::vector<HistoryEntry>& entries,
+  // The shopper's recent events, oldest first (as sequence models read them): the user's, else
+  // the session's, as CollectShopper chose. Needs state_mu_.
+  std::vector<UserEvent> ShopperEvents(std::optional<UserIdx> user, std::optional<SessionIdx> session) const {
+    std::vector<HistoryEntry> entries = online_.History(user.value_or(kNoIdx), kNoIdx);
+    if (entries.empty() && session) entries = online_.History(kNoIdx, *session);
+    std::vector<UserEvent> events;
+    for (auto it = entries.rbegin(); it != entries.rend(); ++it) events.push_back({it->item, it->strength, it->timestamp_ms});
+    return events;
+  }
+
+  std::vector<Candidate> Blend(const ModelSnapshot& model, const std::vector<UserEvent>& history,
                                std::span<const Affinity> affinity, size_t n, const RequestFilter& filter,
                                std::vector<Candidate> knn) const {
-    std::vector<UserEvent> history;  // oldest first, as sequence models read it
-    for (auto it = entries.rbegin(); it != entries.rend(); ++it) history.push_back({it->item, it->strength, it->timestamp_ms});
     std::unordered_map<ItemIdx, Candidate> merged;
     auto add = [&](ItemIdx item, double normalized, const Candidate* from_knn) {
       auto [it, inserted] = merged.try_emplace(item, Candidate{item, 0.0, Source::kBlend});
